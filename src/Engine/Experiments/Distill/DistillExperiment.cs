@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Vinula.Engine.Training;
+using Vinula.Shared.Experiments;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Engine.Experiments.Distill;
+
+/// <summary>The <c>distill</c> kind: validation, presets and naming. <see cref="DistillRun"/> trains it.</summary>
+public sealed class DistillExperiment : ExperimentDefinition<DistillConfig>
+{
+    public const int MaxLayers = 8;
+    public const int MaxWidth = 8192;
+
+    public override string Kind => ExperimentKinds.Distill;
+    public override string Title => "Knowledge distillation";
+
+    public override string Description =>
+        "Train a teacher MLP on MNIST, then a smaller student on the teacher's softened outputs " +
+        "p_i = exp(v_i/T) / Σ_j exp(v_j/T): loss α·T²·KL(p_T‖q_T) + (1−α)·CE(y, q_1) (Hinton et al. 2015), " +
+        "or the high-T limit of matching centred logits. Optionally the same student trained on labels alone, " +
+        "same seed, as the baseline.";
+
+    public override IReadOnlyList<Preset> Presets { get; } =
+    [
+        new("Quick demo", "The defaults: a 784-800-800-10 teacher and a 784-64-10 student, done in well under a minute.",
+            new JsonObject()),
+        new("Hinton MNIST KD", "Hinton et al. 2015, §3: teacher 784-1200-1200-10 with dropout, student 784-800-800-10, T = 20, α = 0.9.",
+            new JsonObject
+            {
+                ["epochs"] = 10,
+                ["teacher"] = new JsonObject { ["hidden"] = new JsonArray(1200, 1200), ["dropout"] = 0.5 },
+                ["student"] = new JsonObject { ["hidden"] = new JsonArray(800, 800), ["dropout"] = 0.0 },
+                ["temperature"] = 20,
+                ["alpha"] = 0.9,
+            }),
+        new("Logit matching (high-T limit)", "Match centred logits with a squared error: the T → ∞ limit of the soft loss.",
+            new JsonObject { ["loss"] = "logit-mse", ["alpha"] = 0.9 }),
+        new("Tiny student", "A 784-16-10 student: the gap to the teacher is large, so is what distillation recovers.",
+            new JsonObject { ["student"] = new JsonObject { ["hidden"] = new JsonArray(16) }, ["temperature"] = 3 }),
+        new("Labels only (α = 0)", "α = 0 turns the soft term off: the 'distilled' student is a second baseline.",
+            new JsonObject { ["alpha"] = 0.0 }),
+    ];
+
+    protected override void Validate(DistillConfig config, IRunLibrary library, ValidationErrors errors)
+    {
+        if (config.Teacher is null) errors.Add("teacher", "teacher is required.");
+        else CheckModel("teacher", config.Teacher, errors);
+        if (config.Student is null) errors.Add("student", "student is required.");
+        else CheckModel("student", config.Student, errors);
+        errors.Positive("temperature", config.Temperature, 1000);
+        errors.Range("alpha", config.Alpha, 0, 1);
+        if (config.TeacherRunId is { } teacherRunId)
+            CheckTeacherRun(teacherRunId, library, errors);
+    }
+
+    private static void CheckModel(string role, MlpConfig model, ValidationErrors errors)
+    {
+        errors.Widths($"{role}.hidden", model.Hidden, MaxLayers, MaxWidth);
+        if (double.IsNaN(model.Dropout) || model.Dropout < 0 || model.Dropout >= 1)
+            errors.Add($"{role}.dropout", $"dropout must be at least 0 and less than 1; got {ValidationErrors.Format(model.Dropout)}.");
+        if (model.Epochs is { } epochs)
+            errors.Range($"{role}.epochs", epochs, 1, CommonRules.MaxEpochs);
+    }
+
+    /// <summary>A reused teacher must come from a finished run that trained one.</summary>
+    private static void CheckTeacherRun(string runId, IRunLibrary library, ValidationErrors errors)
+    {
+        var run = library.Find(runId);
+        if (run is null)
+            errors.Add("teacherRunId", $"No run '{runId}' exists.");
+        else if (run.Kind is not (ExperimentKinds.Distill or ExperimentKinds.TemperatureSweep))
+            errors.Add("teacherRunId", $"Run '{runId}' is a {run.Kind} run; its teacher must come from a distill or temperature-sweep run.");
+        else if (run.Status != RunStatus.Completed)
+            errors.Add("teacherRunId", $"Run '{runId}' is {run.Status.ToString().ToLowerInvariant()}; only a completed run's teacher can be reused.");
+        else if (library.LoadCheckpoint(runId, Checkpoint.NameFor(DistillRun.TeacherRole)) is null)
+            errors.Add("teacherRunId", $"Run '{runId}' has no stored teacher (it reused one itself, or its checkpoint was deleted).");
+    }
+
+    protected override string DefaultName(DistillConfig config)
+    {
+        var t = config.Temperature.ToString("0.##", CultureInfo.InvariantCulture);
+        var a = config.Alpha.ToString("0.##", CultureInfo.InvariantCulture);
+        var student = string.Join('-', config.Student.Hidden);
+        return config.Loss == DistillLoss.LogitMse
+            ? $"distill logit-mse α={a} student {student}"
+            : $"distill T={t} α={a} student {student}";
+    }
+
+    protected override IExperimentRun Create(DistillConfig config, RunContext context) => new DistillRun(config, context);
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Vinula.Shared.Experiments;
+
+namespace Vinula.Engine.Experiments;
+
+/// <summary>Collects field errors with small range helpers, so every rule reads as one line.</summary>
+public sealed class ValidationErrors : List<ValidationError>
+{
+    public void Add(string path, string message) => Add(new ValidationError(path, message));
+
+    public void Range(string path, double value, double min, double max, string? unit = null)
+    {
+        if (double.IsNaN(value) || value < min || value > max)
+            Add(path, $"{Label(path)} must be between {Format(min)} and {Format(max)}{unit}; got {Format(value)}.");
+    }
+
+    public void Range(string path, int value, int min, int max)
+    {
+        if (value < min || value > max)
+            Add(path, $"{Label(path)} must be between {min:N0} and {max:N0}; got {value:N0}.");
+    }
+
+    /// <summary>Strictly positive and at most <paramref name="max"/>.</summary>
+    public void Positive(string path, double value, double max)
+    {
+        if (double.IsNaN(value) || value <= 0 || value > max)
+            Add(path, $"{Label(path)} must be greater than 0 and at most {Format(max)}; got {Format(value)}.");
+    }
+
+    public void Widths(string path, IReadOnlyList<int>? widths, int maxLayers, int maxWidth)
+    {
+        if (widths is null)
+        {
+            Add(path, $"{Label(path)} must be a list of layer widths.");
+            return;
+        }
+        if (widths.Count > maxLayers)
+            Add(path, $"{Label(path)} may have at most {maxLayers} layers; got {widths.Count}.");
+        for (var i = 0; i < widths.Count; i++)
+            Range($"{path}[{i}]", widths[i], 1, maxWidth);
+    }
+
+    /// <summary>The last segment of a path, as the user sees the field ("teacher.hidden[0]" → "hidden[0]").</summary>
+    private static string Label(string path) => path[(path.LastIndexOf('.') + 1)..];
+
+    internal static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Rules for the fields every kind shares.</summary>
+internal static class CommonRules
+{
+    public const int MaxEpochs = 1000;
+
+    public static void Check(ExperimentConfig config, ValidationErrors errors)
+    {
+        errors.Range("seed", config.Seed, 0, int.MaxValue);
+        errors.Range("epochs", config.Epochs, 1, MaxEpochs);
+        errors.Range("batchSize", config.BatchSize, 1, 65_536);
+        errors.Positive("learningRate", config.LearningRate, 10);
+        if (config.TrainSize is { } size)
+            errors.Range("trainSize", size, 10, 10_000_000);
+        if (config.Device == DeviceChoice.Cuda && !Hosting.TorchSetup.CudaAvailable)
+            errors.Add("device", "CUDA is not available: this build uses the CPU libtorch or no GPU is present. Choose 'cpu' or 'auto'.");
+    }
+}

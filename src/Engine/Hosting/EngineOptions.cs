@@ -1,0 +1,18 @@
+using Vinula.Shared.Experiments;
+
+namespace Vinula.Engine.Hosting;
+
+/// <summary>The <c>Engine</c> configuration section.</summary>
+public sealed class EngineOptions
+{
+    public const string SectionName = "Engine";
+
+    /// <summary>Default device for configs that say <c>auto</c>.</summary>
+    public DeviceChoice Device { get; set; } = DeviceChoice.Auto;
+
+    /// <summary>How many runs train at once; the rest wait in the queue.</summary>
+    public int MaxConcurrentRuns { get; set; } = 1;
+
+    /// <summary>libtorch's intra-op threads (process-wide). 0 = one per core, shared among the concurrent runs.</summary>
+    public int Threads { get; set; }
+}

@@ -1,0 +1,48 @@
+using Vinula.Engine.Data;
+using static TorchSharp.torch;
+
+namespace Vinula.Engine.Training;
+
+/// <summary>
+/// One run's MNIST split as tensors on its device: train (possibly a stratified subset), validation, test.
+/// Rows keep the canonical order of their index lists, so a row number maps back to a digit.
+/// </summary>
+public sealed class ClassifierData : IDisposable
+{
+    public ClassifierData(MnistData mnist, int? trainSize, int seed, Device device)
+    {
+        TrainIndices = trainSize is { } size ? Subsets.Stratified(mnist.Train, mnist.Labels, size, seed) : mnist.Train;
+        (TrainX, TrainY) = Load(mnist, TrainIndices, device);
+        (ValidationX, ValidationY) = Load(mnist, mnist.Validation, device);
+        (TestX, TestY) = Load(mnist, mnist.Test, device);
+        TestIndices = mnist.Test;
+        Mnist = mnist;
+    }
+
+    public MnistData Mnist { get; }
+    public int[] TrainIndices { get; }
+    public int[] TestIndices { get; }
+    public Tensor TrainX { get; }
+    public Tensor TrainY { get; }
+    public Tensor ValidationX { get; }
+    public Tensor ValidationY { get; }
+    public Tensor TestX { get; }
+    public Tensor TestY { get; }
+
+    public int TrainCount => TrainIndices.Length;
+
+    public int StepsPerEpoch(int batchSize) => (TrainCount + batchSize - 1) / batchSize;
+
+    private static (Tensor X, Tensor Y) Load(MnistData mnist, int[] indices, Device device)
+    {
+        var x = tensor(mnist.Gather(indices), [indices.Length, MnistData.Pixels]).to(device).DetachFromDisposeScope();
+        var y = tensor(mnist.GatherLabels(indices), ScalarType.Int64).to(device).DetachFromDisposeScope();
+        return (x, y);
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in new[] { TrainX, TrainY, ValidationX, ValidationY, TestX, TestY })
+            t.Dispose();
+    }
+}

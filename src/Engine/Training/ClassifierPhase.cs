@@ -1,0 +1,154 @@
+using System.Text.Json;
+using TorchSharp;
+using Vinula.Engine.Models;
+using Vinula.Shared;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Vinula.Engine.Training;
+
+/// <summary>The loss of one batch: the first term carries the gradient; the others are charted.</summary>
+public readonly record struct LossTerms(Tensor Loss, params (string Name, Tensor Value)[] Parts);
+
+/// <summary>Computes a batch's loss from the model's logits, the labels, and the batch's row numbers in the
+/// training set (to look up stored teacher logits).</summary>
+public delegate LossTerms ClassifierObjective(Tensor logits, Tensor labels, Tensor rows);
+
+/// <summary>
+/// Trains an MNIST classifier with Adam on one objective. Teacher, student and baseline are all this phase
+/// with different objectives. Reports train loss per step, and per epoch the test loss (CE) and accuracy,
+/// the validation accuracy and the training accuracy.
+/// </summary>
+public sealed class ClassifierPhase : TrainingPhase
+{
+    private const int EvalBatch = 1000;
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly ClassifierData _data;
+    private readonly ClassifierObjective _objective;
+    private readonly TorchSharp.Modules.Adam _optimizer;
+    private readonly int _batchSize;
+    private readonly int _seed;
+    private int[] _order = [];
+
+    public ClassifierPhase(PhasePlan plan, nn.Module<Tensor, Tensor> model, ClassifierData data, ClassifierObjective objective,
+        double learningRate, int batchSize, int seed) : base(plan)
+    {
+        _model = model;
+        _data = data;
+        _objective = objective;
+        _batchSize = batchSize;
+        _seed = seed;
+        _optimizer = optim.Adam(model.parameters(), learningRate);
+    }
+
+    /// <summary>Plain cross-entropy on labels: the teacher's and the baseline's objective.</summary>
+    public static ClassifierObjective CrossEntropy { get; } = (logits, labels, _) => new LossTerms(F.cross_entropy(logits, labels));
+
+    public override void BeginEpoch(int epoch)
+    {
+        _model.train();
+        _order = Data.Subsets.EpochOrder(_data.TrainCount, _seed, epoch);
+        // Dropout masks come from the global generator: seed it per (run seed, role, epoch) so a resume
+        // repeats them. Concurrent runs share that generator; their masks are then not reproducible.
+        torch.manual_seed(Seeds.Mix(_seed, Seeds.Of(Role), epoch));
+    }
+
+    public override IReadOnlyList<StepValue> Step(int epoch, int step)
+    {
+        var start = step * _batchSize;
+        var count = Math.Min(_batchSize, _data.TrainCount - start);
+        var rows = tensor(_order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64).to(_data.TrainX.device);
+        var x = _data.TrainX.index_select(0, rows);
+        var y = _data.TrainY.index_select(0, rows);
+
+        _optimizer.zero_grad();
+        var terms = _objective(_model.forward(x), y, rows);
+        terms.Loss.backward();
+        _optimizer.step();
+
+        var values = new StepValue[1 + terms.Parts.Length];
+        values[0] = new StepValue("train_loss", terms.Loss.item<float>());
+        for (var i = 0; i < terms.Parts.Length; i++)
+            values[i + 1] = new StepValue(terms.Parts[i].Name, terms.Parts[i].Value.item<float>());
+        return values;
+    }
+
+    public override void EndEpoch(int epoch, long globalStep, RunContext context)
+    {
+        var test = Evaluate(_data.TestX, _data.TestY);
+        var validation = Evaluate(_data.ValidationX, _data.ValidationY);
+        var train = Evaluate(_data.TrainX, _data.TrainY);
+        context.Metrics(globalStep,
+            ($"{Role}/test_loss", test.Loss),
+            ($"{Role}/test_accuracy", test.Accuracy),
+            ($"{Role}/val_accuracy", validation.Accuracy),
+            ($"{Role}/train_accuracy", train.Accuracy));
+        context.Log($"{Role}: epoch {epoch + 1} test accuracy {test.Accuracy:0.0000}, validation {validation.Accuracy:0.0000}.");
+    }
+
+    /// <summary>Final test accuracy, error count and size into the summary; the test-set logits stored so the
+    /// temperature panels can recompute p_i(T) without retraining.</summary>
+    public override void Complete(long globalStep, RunContext context)
+    {
+        _model.eval();
+        using var logits = Logits(_data.TestX);
+        var predicted = logits.argmax(-1);
+        var errors = (int)predicted.ne(_data.TestY).sum().item<long>();
+        var count = _data.TestIndices.Length;
+        context.Summary[$"{Role}.test_accuracy"] = 1.0 - (double)errors / count;
+        context.Summary[$"{Role}.test_errors"] = errors;
+        context.Summary[$"{Role}.params"] = _model.ParameterCount();
+        context.Summary[$"{Role}.val_accuracy"] = Evaluate(_data.ValidationX, _data.ValidationY).Accuracy;
+
+        var stored = new StoredLogits(Role, "test", logits.shape[1] is var k ? (int)k : 0,
+            _data.TestIndices, _data.Mnist.GatherLabels(_data.TestIndices).Select(l => (int)l).ToArray(), logits.ToFloats());
+        context.Artifact(StoredLogits.ArtifactName(Role), "application/json", globalStep, "logits",
+            JsonSerializer.SerializeToUtf8Bytes(stored, VinulaJson.Options));
+    }
+
+    /// <summary>Logits of the model in eval mode for a whole split, in chunks.</summary>
+    public Tensor Logits(Tensor x)
+    {
+        _model.eval();
+        using var _ = torch.no_grad();
+        var chunks = new List<Tensor>();
+        for (long start = 0; start < x.shape[0]; start += EvalBatch)
+            chunks.Add(_model.forward(x.narrow(0, start, Math.Min(EvalBatch, x.shape[0] - start))));
+        return torch.cat(chunks, 0);
+    }
+
+    private (double Loss, double Accuracy) Evaluate(Tensor x, Tensor y)
+    {
+        using var scope = torch.NewDisposeScope();
+        var logits = Logits(x);
+        var loss = F.cross_entropy(logits, y).item<float>();
+        var accuracy = logits.argmax(-1).eq(y).to(ScalarType.Float32).mean().item<float>();
+        return (loss, accuracy);
+    }
+
+    public override void Save(BinaryWriter writer)
+    {
+        _model.save(writer);
+        _optimizer.save_state_dict(writer);
+    }
+
+    public override void Load(BinaryReader reader)
+    {
+        _model.load(reader);
+        _optimizer.load_state_dict(reader);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _optimizer.Dispose();
+    }
+}
+
+/// <summary>A model's logits on a split, as stored in a run (<c>logits-&lt;role&gt;.json</c>): one row of
+/// <c>Classes</c> values per example, row-major, with the example's canonical index and label.</summary>
+public sealed record StoredLogits(string Role, string Split, int Classes, int[] Indices, int[] Labels, float[] Logits)
+{
+    public static string ArtifactName(string role) => $"logits-{role}.json";
+
+    public ReadOnlySpan<float> Row(int i) => Logits.AsSpan(i * Classes, Classes);
+}

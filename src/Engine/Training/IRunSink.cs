@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Vinula.Shared.Events;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Engine.Training;
+
+/// <summary>
+/// Everything a training run hands to the outside world, as plain data. The host stores it and relays it
+/// to browsers; the engine does not care how. Called on the run's own thread.
+/// </summary>
+public interface IRunSink
+{
+    void Metrics(IReadOnlyList<MetricPoint> points);
+    void Progress(RunProgress progress);
+    void Log(string message);
+    void Artifact(ArtifactInfo info, byte[] content);
+
+    /// <summary>Stores (replacing) a named checkpoint of this run.</summary>
+    void Checkpoint(string name, byte[] content);
+}
+
+/// <summary>Read access to stored runs: a teacher to reuse, this run's own checkpoints on resume.</summary>
+public interface IRunLibrary
+{
+    StoredRun? Find(string runId);
+    byte[]? LoadCheckpoint(string runId, string name);
+    byte[]? LoadArtifact(string runId, string name);
+}
+
+/// <summary>What the engine needs to know of a stored run.</summary>
+public sealed record StoredRun(string Id, string Kind, RunStatus Status, JsonElement Config);

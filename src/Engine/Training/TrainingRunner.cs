@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using TorchSharp;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Engine.Training;
+
+/// <summary>
+/// The one training loop every experiment plugs into. For each phase of the plan: epochs of steps, one
+/// dispose scope per step, cancellation between steps, windowed-mean step metrics, an evaluation and a
+/// checkpoint at every epoch's end, progress with an ETA. Runs synchronously on the caller's thread:
+/// TorchSharp's dispose scopes are thread-static, so a run keeps one thread from start to end.
+/// </summary>
+public sealed class TrainingRunner(RunContext context)
+{
+    /// <summary>Points per epoch for step-level series: enough for a smooth live curve, few enough to store.</summary>
+    private const int PointsPerEpoch = 10;
+
+    private readonly Stopwatch _clock = new();
+    private long _globalStep;
+    private long _totalSteps;
+    private long _stepsAtStart;
+    private double _secondsPerStep;
+    private long _lastProgressTicks;
+
+    /// <summary>Trains the whole plan. With <paramref name="resume"/>, phases restore their last checkpoint and
+    /// continue after the last finished epoch.</summary>
+    public void Run(IExperimentRun experiment, bool resume, CancellationToken cancellation)
+    {
+        _totalSteps = experiment.Plan.Sum(p => p.TotalSteps);
+        _clock.Start();
+        Progress();
+
+        foreach (var plan in experiment.Plan)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using var phase = experiment.StartPhase(plan, context);
+            var firstEpoch = resume ? Restore(phase) : 0;
+            if (firstEpoch > 0)
+                context.Log($"{plan.Role}: resumed after epoch {firstEpoch} of {plan.Epochs} (step {_globalStep}).");
+            _stepsAtStart = _globalStep;
+            _clock.Restart();
+
+            for (var epoch = firstEpoch; epoch < plan.Epochs; epoch++)
+                TrainEpoch(phase, epoch, cancellation);
+
+            using (torch.no_grad())
+            using (torch.NewDisposeScope())
+                phase.Complete(_globalStep, context);
+        }
+
+        using (torch.NewDisposeScope())
+            experiment.Complete(context);
+        Progress(force: true);
+    }
+
+    private void TrainEpoch(TrainingPhase phase, int epoch, CancellationToken cancellation)
+    {
+        var plan = phase.Plan;
+        var started = Stopwatch.GetTimestamp();
+        var window = Math.Max(1, plan.StepsPerEpoch / PointsPerEpoch);
+        var sums = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
+        var order = new List<string>();
+
+        phase.BeginEpoch(epoch);
+        for (var step = 0; step < plan.StepsPerEpoch; step++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            IReadOnlyList<StepValue> values;
+            using (torch.NewDisposeScope())
+                values = phase.Step(epoch, step);
+            _globalStep++;
+
+            for (var i = 0; i < values.Count; i++)
+            {
+                var (name, value) = (values[i].Name, values[i].Value);
+                if (i == 0 && !float.IsFinite(value))
+                    throw new DivergenceException(
+                        $"{plan.Role} {name} became {(float.IsNaN(value) ? "NaN" : "infinite")} at step {_globalStep} (epoch {epoch + 1}); " +
+                        "try a smaller learning rate.");
+                if (!sums.TryGetValue(name, out var acc)) order.Add(name);
+                sums[name] = (acc.Sum + value, acc.Count + 1);
+            }
+
+            if ((step + 1) % window == 0 || step == plan.StepsPerEpoch - 1)
+            {
+                var now = DateTime.UtcNow;
+                context.Sink.Metrics([.. order.Select(n => new Shared.Events.MetricPoint(
+                    $"{plan.Role}/{n}", _globalStep, sums[n].Sum / sums[n].Count, now))]);
+                sums.Clear();
+                order.Clear();
+            }
+            Progress();
+        }
+
+        using (torch.no_grad())
+        using (torch.NewDisposeScope())
+            phase.EndEpoch(epoch, _globalStep, context);
+
+        context.Sink.Checkpoint(Checkpoint.NameFor(plan.Role), Checkpoint.Write(plan.Role, epoch + 1, _globalStep, phase));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        context.Metric($"{plan.Role}/epoch_seconds", _globalStep, seconds);
+        context.Log($"{plan.Role}: epoch {epoch + 1}/{plan.Epochs} done in {seconds:0.0} s.");
+    }
+
+    /// <summary>Loads the phase's checkpoint if there is one; returns the first epoch still to train.</summary>
+    private int Restore(TrainingPhase phase)
+    {
+        var bytes = context.Library.LoadCheckpoint(context.RunId, Checkpoint.NameFor(phase.Role));
+        if (bytes is null) return 0;
+        using var reader = new BinaryReader(new MemoryStream(bytes));
+        var header = Checkpoint.ReadHeader(reader);
+        phase.Load(reader);
+        _globalStep = header.GlobalStep;
+        return Math.Min(header.EpochsDone, phase.Plan.Epochs);
+    }
+
+    /// <summary>Reports progress at most a few times a second; the ETA extrapolates this phase's pace, which
+    /// includes its evaluations.</summary>
+    private void Progress(bool force = false)
+    {
+        var ticks = _clock.ElapsedTicks;
+        if (!force && _globalStep != 0 && _globalStep != _totalSteps
+            && ticks - _lastProgressTicks < Stopwatch.Frequency / 5)
+            return;
+        _lastProgressTicks = ticks;
+
+        var done = _globalStep - _stepsAtStart;
+        if (done > 0)
+            _secondsPerStep = _clock.Elapsed.TotalSeconds / done;
+        var remaining = _totalSteps - _globalStep;
+        double? eta = _secondsPerStep > 0 ? remaining * _secondsPerStep : null;
+        var fraction = _totalSteps == 0 ? 1 : (double)_globalStep / _totalSteps;
+        context.Sink.Progress(new RunProgress(fraction, _globalStep, _totalSteps, eta));
+    }
+}
