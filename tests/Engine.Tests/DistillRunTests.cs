@@ -101,12 +101,13 @@ public class DistillRunTests
     public void ResumeContinuesAfterTheLastCheckpointedEpoch()
     {
         using var cts = new CancellationTokenSource();
-        // Cancel once the teacher is done and the student has finished epoch 1 of 2.
-        var sink = new MemorySink { OnCheckpoint = s => { if (s.CheckpointWrites >= 3) cts.Cancel(); } };
+        // Cancel in the student's second epoch (steps 19..24), after its epoch-1 checkpoint at step 18.
+        var sink = new MemorySink { OnMetrics = s => { if (s.Series("student/train_loss").Any(p => p.Step >= 20)) cts.Cancel(); } };
         Assert.ThrowsAny<OperationCanceledException>(() => Run(Tiny(c => c.TrainBaseline = false), sink, cts.Token));
         Assert.Single(sink.Series("student/test_accuracy"));
+        Assert.Contains(sink.Series("student/train_loss"), p => p.Step > 18);
 
-        sink.OnCheckpoint = null;
+        sink.OnMetrics = null;
         Run(Tiny(c => c.TrainBaseline = false), sink, resume: true);
 
         var studentSteps = sink.Series("student/test_accuracy").Select(p => p.Step).ToList();
@@ -114,5 +115,8 @@ public class DistillRunTests
         Assert.Equal(studentSteps[0] + 6, studentSteps[1]);
         Assert.Equal(2, sink.Series("teacher/test_accuracy").Count());
         Assert.Contains(sink.Logs, l => l.Contains("student: resumed after epoch 1"));
+        Assert.All(sink.Points.GroupBy(p => p.Series), g =>
+            Assert.True(g.Zip(g.Skip(1)).All(pair => pair.First.Step < pair.Second.Step), $"{g.Key} repeats a step"));
+        Assert.Equal(Enumerable.Range(13, 12).Select(i => (long)i), sink.Series("student/train_loss").Select(p => p.Step));
     }
 }

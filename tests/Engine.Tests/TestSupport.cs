@@ -33,7 +33,13 @@ public sealed class MemorySink : IRunSink, IRunLibrary
     public string RunId { get; set; } = "test-run";
     public int CheckpointWrites { get; private set; }
 
-    public void Metrics(IReadOnlyList<MetricPoint> points) => Points.AddRange(points);
+    public Action<MemorySink>? OnMetrics { get; set; }
+
+    public void Metrics(IReadOnlyList<MetricPoint> points)
+    {
+        Points.AddRange(points);
+        OnMetrics?.Invoke(this);
+    }
     /// <summary>Called after each report, e.g. to cancel the run at a chosen moment.</summary>
     public Action<MemorySink>? OnProgress { get; set; }
     public Action<MemorySink>? OnCheckpoint { get; set; }
@@ -52,6 +58,8 @@ public sealed class MemorySink : IRunSink, IRunLibrary
         CheckpointWrites++;
         OnCheckpoint?.Invoke(this);
     }
+
+    public void Rewind(long step) => Points.RemoveAll(p => p.Step > step);
 
     public StoredRun? Find(string runId) => Runs.GetValueOrDefault(runId);
     public byte[]? LoadCheckpoint(string runId, string name) => Checkpoints.GetValueOrDefault((runId, name));

@@ -34,6 +34,19 @@ public sealed class Mlp : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Weights and biases of the layers, without building the model: Σ (n_in·n_out + n_out).</summary>
+    public static long CountParameters(int inputs, IReadOnlyList<int> hidden, int outputs)
+    {
+        long total = 0;
+        var width = inputs;
+        foreach (var h in hidden.Append(outputs))
+        {
+            total += (long)width * h + h;
+            width = h;
+        }
+        return total;
+    }
+
     public int Inputs { get; }
     public IReadOnlyList<int> Hidden { get; }
     public int Outputs { get; }

@@ -10,9 +10,9 @@ namespace Vinula.Engine.Training;
 /// <summary>The loss of one batch: the first term carries the gradient; the others are charted.</summary>
 public readonly record struct LossTerms(Tensor Loss, params (string Name, Tensor Value)[] Parts);
 
-/// <summary>Computes a batch's loss from the model's logits, the labels, and the batch's row numbers in the
-/// training set (to look up stored teacher logits).</summary>
-public delegate LossTerms ClassifierObjective(Tensor logits, Tensor labels, Tensor rows);
+/// <summary>Computes a batch's loss from the model's logits, the labels, and the (possibly jittered) inputs the
+/// logits came from, so a teacher can be asked about the very same images.</summary>
+public delegate LossTerms ClassifierObjective(Tensor logits, Tensor labels, Tensor inputs);
 
 /// <summary>
 /// Trains an MNIST classifier with Adam on one objective. Teacher, student and baseline are all this phase
@@ -28,11 +28,13 @@ public sealed class ClassifierPhase : TrainingPhase
     private readonly TorchSharp.Modules.Adam _optimizer;
     private readonly int _batchSize;
     private readonly int _seed;
+    private readonly int _jitter;
     private int[] _order = [];
 
     public ClassifierPhase(PhasePlan plan, nn.Module<Tensor, Tensor> model, ClassifierData data, ClassifierObjective objective,
-        double learningRate, int batchSize, int seed) : base(plan)
+        double learningRate, int batchSize, int seed, int jitter = 0) : base(plan)
     {
+        _jitter = jitter;
         _model = model;
         _data = data;
         _objective = objective;
@@ -58,11 +60,11 @@ public sealed class ClassifierPhase : TrainingPhase
         var start = step * _batchSize;
         var count = Math.Min(_batchSize, _data.TrainCount - start);
         var rows = tensor(_order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64).to(_data.TrainX.device);
-        var x = _data.TrainX.index_select(0, rows);
+        var x = Data.Jitter.Shift(_data.TrainX.index_select(0, rows), Data.MnistData.Side, _jitter);
         var y = _data.TrainY.index_select(0, rows);
 
         _optimizer.zero_grad();
-        var terms = _objective(_model.forward(x), y, rows);
+        var terms = _objective(_model.forward(x), y, x);
         terms.Loss.backward();
         _optimizer.step();
 

@@ -17,6 +17,10 @@ public interface IRunSink
 
     /// <summary>Stores (replacing) a named checkpoint of this run.</summary>
     void Checkpoint(string name, byte[] content);
+
+    /// <summary>On resume: forget metric points after <paramref name="step"/>, the last checkpointed step, because
+    /// the steps after it are trained again (no gaps, no duplicates).</summary>
+    void Rewind(long step);
 }
 
 /// <summary>Read access to stored runs: a teacher to reuse, this run's own checkpoints on resume.</summary>

@@ -20,13 +20,15 @@ public sealed class TrainingRunner(RunContext context)
     private long _totalSteps;
     private long _stepsAtStart;
     private double _secondsPerStep;
-    private long _lastProgressTicks;
+    private long _lastProgressTimestamp;
 
     /// <summary>Trains the whole plan. With <paramref name="resume"/>, phases restore their last checkpoint and
     /// continue after the last finished epoch.</summary>
     public void Run(IExperimentRun experiment, bool resume, CancellationToken cancellation)
     {
         _totalSteps = experiment.Plan.Sum(p => p.TotalSteps);
+        if (resume)
+            context.Sink.Rewind(LastCheckpointedStep(experiment.Plan));
         _clock.Start();
         Progress();
 
@@ -102,6 +104,19 @@ public sealed class TrainingRunner(RunContext context)
         context.Log($"{plan.Role}: epoch {epoch + 1}/{plan.Epochs} done in {seconds:0.0} s.");
     }
 
+    /// <summary>The global step of the newest checkpoint among the plan's phases: where a resume picks up.</summary>
+    private long LastCheckpointedStep(IReadOnlyList<PhasePlan> plan)
+    {
+        long step = 0;
+        foreach (var phase in plan)
+        {
+            if (context.Library.LoadCheckpoint(context.RunId, Checkpoint.NameFor(phase.Role)) is not { } bytes) continue;
+            using var reader = new BinaryReader(new MemoryStream(bytes));
+            step = Math.Max(step, Checkpoint.ReadHeader(reader).GlobalStep);
+        }
+        return step;
+    }
+
     /// <summary>Loads the phase's checkpoint if there is one; returns the first epoch still to train.</summary>
     private int Restore(TrainingPhase phase)
     {
@@ -118,11 +133,11 @@ public sealed class TrainingRunner(RunContext context)
     /// includes its evaluations.</summary>
     private void Progress(bool force = false)
     {
-        var ticks = _clock.ElapsedTicks;
+        var now = Stopwatch.GetTimestamp();
         if (!force && _globalStep != 0 && _globalStep != _totalSteps
-            && ticks - _lastProgressTicks < Stopwatch.Frequency / 5)
+            && now - _lastProgressTimestamp < Stopwatch.Frequency / 5)
             return;
-        _lastProgressTicks = ticks;
+        _lastProgressTimestamp = now;
 
         var done = _globalStep - _stepsAtStart;
         if (done > 0)

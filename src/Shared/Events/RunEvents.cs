@@ -22,6 +22,9 @@ public sealed record SweepPoint(string RunId, double Temperature, int Seed, doub
 /// <summary>A line added to the run's log.</summary>
 public sealed record LogAppended(string RunId, RunLogLine Line) : RunEvent(RunId);
 
+/// <summary>A run and everything it stored were deleted.</summary>
+public sealed record RunDeleted(string RunId) : RunEvent(RunId);
+
 /// <summary>The methods a client of <c>/hubs/runs</c> receives.</summary>
 public interface IRunsClient
 {
@@ -30,4 +33,5 @@ public interface IRunsClient
     Task ArtifactAdded(ArtifactAdded e);
     Task TextSamples(TextSamples e);
     Task SweepPoint(SweepPoint e);
+    Task RunDeleted(RunDeleted e);
 }

@@ -28,7 +28,6 @@ public sealed class DistillRun : IExperimentRun
     private Mlp? _teacher;
     private Mlp? _student;
     private Mlp? _baseline;
-    private Tensor? _teacherTrainLogits;
 
     public DistillRun(DistillConfig config, RunContext context)
     {
@@ -73,23 +72,23 @@ public sealed class DistillRun : IExperimentRun
     }
 
     /// <summary>
-    /// The teacher's logits on the training set, computed once in eval mode (no dropout), then looked up per
-    /// batch: the soft targets are then exactly the deterministic teacher's, and cost nothing per step.
+    /// Soft targets from the teacher in eval mode (no dropout) on the student's own batch, jitter included: the
+    /// transfer set is every shifted digit the student sees, not only the 7,000 originals.
     /// </summary>
     private ClassifierObjective DistillationObjective(RunContext context)
     {
         var teacher = _teacher ?? throw new InvalidOperationException("The teacher must be trained first.");
         teacher.eval();
-        using (torch.no_grad())
-            _teacherTrainLogits = teacher.forward(_data.TrainX).DetachFromDisposeScope();
         context.Log(_config.Loss == DistillLoss.SoftKl
             ? $"student: soft targets at T = {_config.Temperature}, α = {_config.Alpha}."
             : $"student: matching centred logits (high-T limit), α = {_config.Alpha}.");
 
         var (temperature, alpha, loss) = (_config.Temperature, _config.Alpha, _config.Loss);
-        return (logits, labels, rows) =>
+        return (logits, labels, inputs) =>
         {
-            var v = _teacherTrainLogits.index_select(0, rows);
+            Tensor v;
+            using (torch.no_grad())
+                v = teacher.forward(inputs);
             var parts = loss == DistillLoss.SoftKl
                 ? DistillationLoss.SoftKl(logits, v, labels, temperature, alpha)
                 : DistillationLoss.LogitMse(logits, v, labels, alpha);
@@ -98,7 +97,7 @@ public sealed class DistillRun : IExperimentRun
     }
 
     private ClassifierPhase Phase(PhasePlan plan, Mlp model, ClassifierObjective objective) =>
-        new(plan, model, _data, objective, _config.LearningRate, _config.BatchSize, _config.Seed);
+        new(plan, model, _data, objective, _config.LearningRate, _config.BatchSize, _config.Seed, _config.Jitter);
 
     /// <summary>Student and baseline start from the same weights: same seed, same architecture.</summary>
     private Mlp NewStudent(Device device) => NewMlp(_config.Student, StudentRole, device);
@@ -143,7 +142,6 @@ public sealed class DistillRun : IExperimentRun
 
     public void Dispose()
     {
-        _teacherTrainLogits?.Dispose();
         _teacher?.Dispose();
         _student?.Dispose();
         _baseline?.Dispose();

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Vinula.Dashboard.Runs;
+using Vinula.Dashboard.Storage;
+using Vinula.Shared;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Dashboard.Api;
+
+/// <summary>The run endpoints of PRODUCT.md ("HTTP API"): create, list, read, change, metrics, artifacts, lifecycle.</summary>
+public static class RunsApi
+{
+    public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/runs").WithTags("Runs");
+        api.MapPost("/", CreateAsync).WithSummary("Queue a run; a partial config takes the kind's defaults.")
+            .Accepts<CreateRunRequest>("application/json");
+        api.MapGet("/", List).WithSummary("Runs, filtered, sorted and paged.");
+        api.MapGet("/{id}", Get).WithSummary("One run with its config, summary and progress.");
+        api.MapMethods("/{id}", ["PATCH"], UpdateAsync).WithSummary("Rename, retag or annotate a run.")
+            .Accepts<UpdateRunRequest>("application/json");
+        api.MapGet("/{id}/metrics", Metrics).WithSummary("Metric series as [step, value, unixMs] triples, or long-form CSV with ?format=csv.");
+        api.MapGet("/{id}/logs", Logs).WithSummary("The run's log lines.");
+        api.MapGet("/{id}/artifacts", Artifacts).WithSummary("The run's stored files.");
+        api.MapGet("/{id}/artifacts/{name}", Artifact).WithSummary("One stored file's bytes.");
+        api.MapPost("/{id}/cancel", Cancel).WithSummary("Stop a queued or running run.");
+        api.MapPost("/{id}/resume", Resume).WithSummary("Continue an interrupted or cancelled run from its last checkpoint.");
+        api.MapDelete("/{id}", Delete).WithSummary("Delete a finished run and everything it stored.");
+        return app;
+    }
+
+    /// <summary>The body is read by hand so broken JSON and wrong types become field errors, never a 500.</summary>
+    private static async Task<Results<Created<RunDto>, ValidationProblem>> CreateAsync(HttpRequest http, RunService runs)
+    {
+        var (request, errors) = await RequestBody.ReadAsync<CreateRunRequest>(http);
+        if (request is null) return TypedResults.ValidationProblem(errors!);
+        if (string.IsNullOrWhiteSpace(request.Kind))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = ["kind is required."] });
+        var outcome = runs.Create(request);
+        return outcome.Succeeded
+            ? TypedResults.Created($"/api/runs/{outcome.Value!.Id}", outcome.Value)
+            : TypedResults.ValidationProblem(outcome.Errors!);
+    }
+
+    private static Results<Ok<RunPage>, ValidationProblem> List(RunService runs,
+        string? kind, string? status, string? tag, string? q, string? sort, int? skip, int? take)
+    {
+        RunStatus? parsed = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!Enum.TryParse<RunStatus>(status, ignoreCase: true, out var s) || int.TryParse(status, out _))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["status"] = [$"Unknown status '{status}'. Use one of: {string.Join(", ", Enum.GetNames<RunStatus>().Select(n => n.ToLowerInvariant()))}."],
+                });
+            parsed = s;
+        }
+        return TypedResults.Ok(runs.Query(new RunQuery(kind, parsed, tag, q, sort, skip ?? 0, take ?? 50)));
+    }
+
+    private static Results<Ok<RunDto>, NotFound<ProblemDetails>> Get(string id, RunService runs) =>
+        runs.Get(id) is { } run ? TypedResults.Ok(run) : NotFoundRun(id);
+
+    private static async Task<Results<Ok<RunDto>, ValidationProblem, NotFound<ProblemDetails>>> UpdateAsync(string id, HttpRequest http, RunService runs)
+    {
+        var (request, errors) = await RequestBody.ReadAsync<UpdateRunRequest>(http);
+        if (request is null) return TypedResults.ValidationProblem(errors!);
+        var outcome = runs.Update(id, request);
+        if (outcome.IsNotFound) return NotFoundRun(id);
+        return outcome.Succeeded ? TypedResults.Ok(outcome.Value!) : TypedResults.ValidationProblem(outcome.Errors!);
+    }
+
+    private static IResult Metrics(string id, string? format, RunStore store)
+    {
+        if (!store.Exists(id)) return NotFoundRun(id);
+        var series = store.Metrics(id);
+        if (string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))
+        {
+            var csv = new StringBuilder("series,step,value,time\n");
+            foreach (var (name, points) in series.OrderBy(s => s.Key, StringComparer.Ordinal))
+                foreach (var p in points)
+                    csv.Append(Csv(name)).Append(',').Append(p.Step).Append(',')
+                        .Append(p.Value.ToString("R", CultureInfo.InvariantCulture)).Append(',')
+                        .Append(p.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)).Append('\n');
+            return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
+        }
+        var body = series.ToDictionary(s => s.Key,
+            s => s.Value.Select(p => new object[] { p.Step, p.Value, new DateTimeOffset(p.Time).ToUnixTimeMilliseconds() }).ToArray());
+        return TypedResults.Json(new { series = body }, VinulaJson.Options);
+    }
+
+    private static Results<Ok<IReadOnlyList<RunLogLine>>, NotFound<ProblemDetails>> Logs(string id, RunStore store) =>
+        store.Exists(id) ? TypedResults.Ok(store.Logs(id)) : NotFoundRun(id);
+
+    private static Results<Ok<IReadOnlyList<ArtifactInfo>>, NotFound<ProblemDetails>> Artifacts(string id, RunStore store) =>
+        store.Exists(id) ? TypedResults.Ok(store.ListArtifacts(id)) : NotFoundRun(id);
+
+    private static Results<FileContentHttpResult, NotFound<ProblemDetails>> Artifact(string id, string name, RunStore store) =>
+        store.LoadArtifact(id, name) is { } file
+            ? TypedResults.File(file.Content, file.Info.ContentType, enableRangeProcessing: false)
+            : TypedResults.NotFound(Problem(404, "No such artifact", $"Run '{id}' has no artifact '{name}'."));
+
+    private static Results<Accepted<RunDto>, NotFound<ProblemDetails>, Conflict<ProblemDetails>> Cancel(string id, RunService runs) =>
+        Lifecycle(id, runs.Cancel(id));
+
+    private static Results<Accepted<RunDto>, NotFound<ProblemDetails>, Conflict<ProblemDetails>> Resume(string id, RunService runs) =>
+        Lifecycle(id, runs.Resume(id));
+
+    private static Results<NoContent, NotFound<ProblemDetails>, Conflict<ProblemDetails>> Delete(string id, RunService runs)
+    {
+        var outcome = runs.Delete(id);
+        if (outcome.IsNotFound) return NotFoundRun(id);
+        return outcome.ConflictMessage is { } message ? TypedResults.Conflict(Problem(409, "Run is running", message)) : TypedResults.NoContent();
+    }
+
+    private static Results<Accepted<RunDto>, NotFound<ProblemDetails>, Conflict<ProblemDetails>> Lifecycle(string id, RunOutcome<RunDto> outcome)
+    {
+        if (outcome.IsNotFound) return NotFoundRun(id);
+        if (outcome.ConflictMessage is { } message) return TypedResults.Conflict(Problem(409, "Not possible in the run's state", message));
+        return TypedResults.Accepted($"/api/runs/{id}", outcome.Value!);
+    }
+
+    private static NotFound<ProblemDetails> NotFoundRun(string id) =>
+        TypedResults.NotFound(Problem(404, "Run not found", $"No run '{id}' exists."));
+
+    private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+
+    private static string Csv(string value) => value.Contains(',') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+}
+
+/// <summary>Reads a JSON body into a record, turning every kind of bad input into field errors.</summary>
+internal static class RequestBody
+{
+    public static async Task<(T? Value, Dictionary<string, string[]>? Errors)> ReadAsync<T>(HttpRequest http) where T : class
+    {
+        // Two steps, so a syntax error ("not JSON") and a type error (a field's path) get different messages.
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(http.Body, cancellationToken: http.HttpContext.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return (null, One("", $"The request body is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1})."));
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return (null, One("", "The request body must be a JSON object."));
+            try
+            {
+                return (document.RootElement.Deserialize<T>(VinulaJson.Options), null);
+            }
+            catch (JsonException e)
+            {
+                var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+                return (null, One(path, path.Length == 0 ? "The request body does not have the expected fields." : $"'{path}' has the wrong type or format."));
+            }
+        }
+    }
+
+    private static Dictionary<string, string[]> One(string path, string message) => new() { [path.Length == 0 ? "body" : path] = [message] };
+}

@@ -1,0 +1,20 @@
+namespace Vinula.Dashboard.Components.Live;
+
+/// <summary>One line of a metric chart: the stored series name, its legend label and look.</summary>
+public sealed record ChartSeries(string Name, string Label, string Color, bool Dashed = false);
+
+/// <summary>Colours of the model roles, the same on every panel.</summary>
+public static class RoleColors
+{
+    public const string Teacher = "#7c5cff";
+    public const string Student = "#14b8a6";
+    public const string Baseline = "#f59e0b";
+
+    public static string Of(string role) => role switch
+    {
+        "teacher" => Teacher,
+        "student" => Student,
+        "baseline" => Baseline,
+        _ => "#64748b",
+    };
+}

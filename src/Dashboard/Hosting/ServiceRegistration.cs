@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Vinula.Dashboard.Hubs;
+using Vinula.Dashboard.Runs;
+using Vinula.Dashboard.Storage;
+using Vinula.Engine.Data;
+using Vinula.Engine.Experiments;
+using Vinula.Engine.Hosting;
+using Vinula.Shared;
+
+namespace Vinula.Dashboard.Hosting;
+
+/// <summary>The app's wiring, one extension per layer, so Program.cs reads like a table of contents.</summary>
+public static class ServiceRegistration
+{
+    /// <summary>The training engine: options, datasets, experiment kinds.</summary>
+    public static IHostApplicationBuilder AddVinulaEngine(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.SectionName));
+        builder.Services.Configure<DataOptions>(builder.Configuration.GetSection(DataOptions.SectionName));
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DataOptions>>().Value;
+            var env = sp.GetRequiredService<IHostEnvironment>();
+            return new DatasetCatalog(new DataOptions
+            {
+                Directory = env.ResolvePath(options.Directory),
+                MnistPath = string.IsNullOrWhiteSpace(options.MnistPath) ? null : env.ResolvePath(options.MnistPath),
+            });
+        });
+        builder.Services.AddSingleton(_ => ExperimentCatalog.CreateDefault());
+        return builder;
+    }
+
+    /// <summary>The LiteDB store (one instance per file per process).</summary>
+    public static IHostApplicationBuilder AddVinulaStorage(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.SectionName));
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new RunStore(sp.GetRequiredService<IHostEnvironment>().ResolvePath(options.DatabasePath));
+        });
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        return builder;
+    }
+
+    /// <summary>Runs: the queue, the event stream, the user-facing service and the SignalR relay.</summary>
+    public static IHostApplicationBuilder AddVinulaRuns(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<RunEventBus>();
+        builder.Services.AddSingleton<RunScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
+        builder.Services.AddSingleton<RunService>();
+        builder.Services.AddHostedService<HubRelay>();
+        builder.Services.AddSignalR().AddJsonProtocol(o => VinulaJson.Configure(o.PayloadSerializerOptions));
+        return builder;
+    }
+
+    /// <summary>The Blazor dashboard, the JSON API conventions and the OpenAPI document.</summary>
+    public static IHostApplicationBuilder AddVinulaWeb(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.ConfigureHttpJsonOptions(o => VinulaJson.Configure(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHttpContextAccessor();
+        return builder;
+    }
+}
+
+/// <summary><c>/healthz</c>: healthy when the run database answers.</summary>
+internal sealed class StoreHealthCheck(RunStore store) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            store.Exists("healthz");
+            return Task.FromResult(HealthCheckResult.Healthy());
+        }
+        catch (Exception e)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"The run database '{store.Path}' does not answer.", e));
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Vinula.Dashboard.Storage;
+using Vinula.Engine.Data;
+using Vinula.Engine.Experiments;
+using Vinula.Engine.Hosting;
+using Vinula.Engine.Training;
+using Vinula.Shared;
+using Vinula.Shared.Experiments;
+using Vinula.Shared.Events;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Dashboard.Runs;
+
+/// <summary>
+/// The run queue: at most <c>Engine:MaxConcurrentRuns</c> runs train at once, each on its own thread (dispose
+/// scopes are thread-static). On start, runs left <c>running</c> by a dead process become
+/// <c>interrupted</c> and queued runs are queued again.
+/// </summary>
+public sealed class RunScheduler(
+    RunStore store,
+    RunEventBus bus,
+    ExperimentCatalog catalog,
+    DatasetCatalog datasets,
+    IOptions<EngineOptions> engineOptions,
+    ILogger<RunScheduler> logger) : BackgroundService
+{
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _active = new();
+    private readonly SemaphoreSlim _slots = new(Math.Max(1, engineOptions.Value.MaxConcurrentRuns));
+
+    public void Enqueue(string runId) => _queue.Writer.TryWrite(runId);
+
+    /// <summary>Asks a running run to stop before its next step. False if it is not running here.</summary>
+    public bool CancelRunning(string runId)
+    {
+        if (!_active.TryGetValue(runId, out var cts)) return false;
+        cts.Cancel();
+        return true;
+    }
+
+    public bool IsRunning(string runId) => _active.ContainsKey(runId);
+
+    private CancellationToken _stopping;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        TorchSetup.Initialise(engineOptions.Value);
+        RecoverAfterRestart();
+
+        await foreach (var runId in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            await _slots.WaitAsync(stoppingToken);
+            if (store.Get(runId) is not { Status: RunStatus.Queued })
+            {
+                _slots.Release(); // cancelled or deleted while it waited
+                continue;
+            }
+            var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            _active[runId] = cts;
+            var thread = new Thread(() =>
+            {
+                try { Execute(runId, cts.Token); }
+                finally
+                {
+                    _active.TryRemove(runId, out _);
+                    cts.Dispose();
+                    _slots.Release();
+                }
+            })
+            { IsBackground = true, Name = $"run {runId}" };
+            thread.Start();
+        }
+    }
+
+    /// <summary>On shutdown, running runs stop at their next step and are stored as interrupted; wait briefly
+    /// for them so their last metrics and status reach the database.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!_active.IsEmpty && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            await Task.Delay(50, CancellationToken.None);
+    }
+
+    private void RecoverAfterRestart()
+    {
+        foreach (var run in store.WithStatus(RunStatus.Running))
+        {
+            var changed = store.Modify(run.Id, r =>
+            {
+                r.SetStatus(RunStatus.Interrupted, DateTime.UtcNow, "The server stopped while the run was training.");
+                r.Error = "Interrupted: the server stopped while the run was training. Resume continues from the last checkpoint.";
+                r.FinishedAt = DateTime.UtcNow;
+                r.EtaSeconds = null;
+            });
+            if (changed is not null)
+                bus.Publish(new RunStatusChanged(run.Id, changed.Status, changed.Progress, changed.Error));
+        }
+        foreach (var run in store.WithStatus(RunStatus.Queued).OrderBy(r => r.CreatedAt))
+            Enqueue(run.Id);
+    }
+
+    /// <summary>One run, start to end, on its own thread. Every exception ends in a stored status.</summary>
+    private void Execute(string runId, CancellationToken cancellation)
+    {
+        var sink = new StoreRunSink(runId, store, bus);
+        var resume = false;
+        var started = store.Modify(runId, r =>
+        {
+            resume = r.ResumeRequested;
+            r.ResumeRequested = false;
+            r.SetStatus(RunStatus.Running, DateTime.UtcNow, resume ? "resumed" : null);
+            r.StartedAt ??= DateTime.UtcNow;
+            r.FinishedAt = null;
+            r.Error = null;
+        });
+        if (started is null) return;
+        bus.Publish(new RunStatusChanged(runId, RunStatus.Running, started.Progress, null));
+
+        RunStatus outcome;
+        string? error = null;
+        Dictionary<string, double>? summary = null;
+        try
+        {
+            var definition = catalog.Find(started.Kind) ?? throw new InvalidOperationException($"Unknown experiment kind '{started.Kind}'.");
+            var config = (ExperimentConfig)JsonSerializer.Deserialize(started.ConfigJson, definition.ConfigType, VinulaJson.Options)!;
+            var device = TorchSetup.Resolve(config.Device, engineOptions.Value.Device);
+            var context = new RunContext(runId, sink, new StoreRunLibrary(store), datasets, device);
+            sink.Log($"{(resume ? "resuming" : "starting")} {started.Kind} on {device.type.ToString().ToLowerInvariant()}, " +
+                     $"{TorchSharp.torch.get_num_threads()} thread(s).");
+            using (var run = definition.Create(config, context))
+                new TrainingRunner(context).Run(run, resume, cancellation);
+            summary = context.Summary;
+            outcome = RunStatus.Completed;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            outcome = RunStatus.Interrupted;
+            error = "Interrupted: the server shut down. Resume continues from the last checkpoint.";
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = RunStatus.Cancelled;
+            error = "Cancelled by the user.";
+        }
+        catch (Exception e)
+        {
+            outcome = RunStatus.Failed;
+            error = e is DivergenceException or DatasetUnavailableException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            logger.LogWarning(e, "Run {RunId} failed.", runId);
+        }
+
+        try
+        {
+            sink.Flush();
+            if (error is not null) sink.Log(outcome == RunStatus.Failed ? $"failed: {error}" : error);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not store the last reports of run {RunId}.", runId);
+        }
+
+        var finished = store.Modify(runId, r =>
+        {
+            r.SetStatus(outcome, DateTime.UtcNow, error);
+            r.FinishedAt = DateTime.UtcNow;
+            r.Error = error;
+            r.EtaSeconds = null;
+            if (summary is not null) r.Summary = summary;
+            if (outcome == RunStatus.Completed) r.ProgressFraction = 1;
+        });
+        if (finished is not null)
+            bus.Publish(new RunStatusChanged(runId, outcome, finished.Progress, error));
+    }
+}

@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Vinula.Dashboard.Storage;
+using Vinula.Engine.Experiments;
+using Vinula.Shared;
+using Vinula.Shared.Events;
+using Vinula.Shared.Experiments;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Dashboard.Runs;
+
+/// <summary>What users do with runs, for the API and the pages alike: create, list, change, cancel, resume, delete.</summary>
+public sealed class RunService(RunStore store, RunEventBus bus, ExperimentCatalog catalog, RunScheduler scheduler)
+{
+    public const int MaxTags = 20;
+    public const int MaxTagLength = 40;
+    public const int MaxNameLength = 120;
+    public const int MaxNotesLength = 20_000;
+
+    public ExperimentCatalog Catalog => catalog;
+
+    /// <summary>Stored runs as the engine's validators see them (teacher reuse).</summary>
+    public Vinula.Engine.Training.IRunLibrary Library { get; } = new StoreRunLibrary(store);
+
+    /// <summary>Validates and queues a run. Errors carry JSON paths into the request body (<c>config.alpha</c>).</summary>
+    public RunOutcome<RunDto> Create(CreateRunRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var definition = catalog.Find(request.Kind);
+        if (definition is null)
+            errors["kind"] = [$"Unknown kind '{request.Kind}'. Known kinds: {string.Join(", ", catalog.All.Select(d => d.Kind))}."];
+        CheckName(request.Name, errors);
+        CheckTags(request.Tags, errors);
+        if (definition is null) return RunOutcome<RunDto>.Invalid(errors);
+
+        var bound = catalog.Bind(definition, request.Config, Library);
+        foreach (var error in bound.Errors)
+            errors[error.Path.Length == 0 ? "config" : $"config.{error.Path}"] = [error.Message];
+        if (errors.Count > 0 || !bound.IsValid) return RunOutcome<RunDto>.Invalid(errors);
+
+        var now = DateTime.UtcNow;
+        var run = new RunDocument
+        {
+            Id = RunIds.New(),
+            Name = string.IsNullOrWhiteSpace(request.Name) ? definition.DefaultName(bound.Config!) : request.Name.Trim(),
+            Kind = definition.Kind,
+            ConfigJson = ExperimentCatalog.ToJson(bound.Config!).GetRawText(),
+            Tags = NormaliseTags(request.Tags),
+            CreatedAt = now,
+        };
+        run.SetStatus(RunStatus.Queued, now);
+        store.Insert(run);
+        bus.Publish(new RunStatusChanged(run.Id, run.Status, run.Progress, null));
+        scheduler.Enqueue(run.Id);
+        return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
+    }
+
+    public RunDto? Get(string id) => store.Get(id) is { } run ? RunStore.ToDto(run) : null;
+
+    public RunPage Query(RunQuery query)
+    {
+        IEnumerable<RunDocument> runs = store.All();
+        if (!string.IsNullOrWhiteSpace(query.Kind)) runs = runs.Where(r => r.Kind == query.Kind);
+        if (query.Status is { } status) runs = runs.Where(r => r.Status == status);
+        if (!string.IsNullOrWhiteSpace(query.Tag)) runs = runs.Where(r => r.Tags.Contains(query.Tag, StringComparer.OrdinalIgnoreCase));
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            var text = query.Text.Trim();
+            runs = runs.Where(r => r.Name.Contains(text, StringComparison.OrdinalIgnoreCase)
+                || r.Id.Contains(text, StringComparison.OrdinalIgnoreCase)
+                || r.Kind.Contains(text, StringComparison.OrdinalIgnoreCase)
+                || r.Tags.Any(t => t.Contains(text, StringComparison.OrdinalIgnoreCase))
+                || (r.Notes?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false));
+        }
+        var list = Sort(runs, query.Sort).ToList();
+        var take = Math.Clamp(query.Take, 1, 500);
+        return new RunPage([.. list.Skip(Math.Max(0, query.Skip)).Take(take).Select(RunStore.ToDto)], list.Count);
+    }
+
+    /// <summary>Sort keys: createdAt (default, newest first), name, status, kind, or summary.&lt;key&gt; (e.g.
+    /// summary.student.test_accuracy); a leading '-' reverses. Runs without the summary key go last.</summary>
+    public static IEnumerable<RunDocument> Sort(IEnumerable<RunDocument> runs, string? sort)
+    {
+        var key = string.IsNullOrWhiteSpace(sort) ? "-createdAt" : sort.Trim();
+        var descending = key.StartsWith('-');
+        key = key.TrimStart('-', '+');
+        if (key.StartsWith("summary.", StringComparison.Ordinal))
+        {
+            var metric = key["summary.".Length..];
+            var with = runs.Where(r => r.Summary.ContainsKey(metric));
+            var ordered = descending ? with.OrderByDescending(r => r.Summary[metric]) : with.OrderBy(r => r.Summary[metric]);
+            return ordered.Concat(runs.Where(r => !r.Summary.ContainsKey(metric)).OrderByDescending(r => r.CreatedAt));
+        }
+        Func<RunDocument, IComparable> selector = key.ToLowerInvariant() switch
+        {
+            "name" => r => r.Name,
+            "status" => r => r.Status.ToString(),
+            "kind" => r => r.Kind,
+            _ => r => r.CreatedAt,
+        };
+        return descending ? runs.OrderByDescending(selector) : runs.OrderBy(selector);
+    }
+
+    public RunOutcome<RunDto> Update(string id, UpdateRunRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Name is not null && string.IsNullOrWhiteSpace(request.Name)) errors["name"] = ["name must not be empty."];
+        CheckName(request.Name, errors);
+        CheckTags(request.Tags, errors);
+        if (request.Notes is { Length: > MaxNotesLength }) errors["notes"] = [$"notes may have at most {MaxNotesLength:N0} characters."];
+        if (errors.Count > 0) return RunOutcome<RunDto>.Invalid(errors);
+
+        var run = store.Modify(id, r =>
+        {
+            if (request.Name is not null) r.Name = request.Name.Trim();
+            if (request.Tags is not null) r.Tags = NormaliseTags(request.Tags);
+            if (request.Notes is not null) r.Notes = request.Notes;
+        });
+        if (run is null) return RunOutcome<RunDto>.NotFound();
+        bus.Publish(new RunStatusChanged(run.Id, run.Status, run.Progress, run.Error));
+        return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
+    }
+
+    /// <summary>A queued run is cancelled at once; a running one before its next step.</summary>
+    public RunOutcome<RunDto> Cancel(string id)
+    {
+        var run = store.Get(id);
+        if (run is null) return RunOutcome<RunDto>.NotFound();
+        if (run.Status.IsFinished()) return RunOutcome<RunDto>.Conflict($"Run '{id}' is already {Lower(run.Status)}.");
+        if (scheduler.CancelRunning(id)) return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
+
+        var cancelled = store.Modify(id, r =>
+        {
+            if (r.Status != RunStatus.Queued) return;
+            r.SetStatus(RunStatus.Cancelled, DateTime.UtcNow, "Cancelled before it started.");
+            r.Error = "Cancelled by the user before it started.";
+            r.FinishedAt = DateTime.UtcNow;
+        })!;
+        if (cancelled.Status == RunStatus.Running && scheduler.CancelRunning(id)) // it started in between
+            return RunOutcome<RunDto>.Ok(RunStore.ToDto(cancelled));
+        bus.Publish(new RunStatusChanged(id, cancelled.Status, cancelled.Progress, cancelled.Error));
+        return RunOutcome<RunDto>.Ok(RunStore.ToDto(cancelled));
+    }
+
+    /// <summary>Queues an interrupted or cancelled run again; it continues from its last checkpoint.</summary>
+    public RunOutcome<RunDto> Resume(string id)
+    {
+        var run = store.Get(id);
+        if (run is null) return RunOutcome<RunDto>.NotFound();
+        if (run.Status is not (RunStatus.Interrupted or RunStatus.Cancelled))
+            return RunOutcome<RunDto>.Conflict($"Only an interrupted or cancelled run can be resumed; run '{id}' is {Lower(run.Status)}.");
+        if (!store.HasCheckpoint(id))
+            return RunOutcome<RunDto>.Conflict($"Run '{id}' has no checkpoint yet (it stopped before its first epoch ended); start it again instead.");
+
+        var queued = store.Modify(id, r =>
+        {
+            r.ResumeRequested = true;
+            r.SetStatus(RunStatus.Queued, DateTime.UtcNow, "resume requested");
+            r.Error = null;
+            r.FinishedAt = null;
+        })!;
+        bus.Publish(new RunStatusChanged(id, queued.Status, queued.Progress, null));
+        scheduler.Enqueue(id);
+        return RunOutcome<RunDto>.Ok(RunStore.ToDto(queued));
+    }
+
+    public RunOutcome<bool> Delete(string id)
+    {
+        var run = store.Get(id);
+        if (run is null) return RunOutcome<bool>.NotFound();
+        if (run.Status == RunStatus.Running || scheduler.IsRunning(id))
+            return RunOutcome<bool>.Conflict($"Run '{id}' is running; cancel it first.");
+        store.Delete(id);
+        bus.Publish(new RunDeleted(id));
+        return RunOutcome<bool>.Ok(true);
+    }
+
+    private static void CheckName(string? name, Dictionary<string, string[]> errors)
+    {
+        if (name is { Length: > MaxNameLength }) errors["name"] = [$"name may have at most {MaxNameLength} characters."];
+    }
+
+    private static void CheckTags(IReadOnlyList<string>? tags, Dictionary<string, string[]> errors)
+    {
+        if (tags is null) return;
+        if (tags.Count > MaxTags) errors["tags"] = [$"A run may have at most {MaxTags} tags."];
+        for (var i = 0; i < tags.Count; i++)
+            if (string.IsNullOrWhiteSpace(tags[i]) || tags[i].Trim().Length > MaxTagLength)
+                errors[$"tags[{i}]"] = [$"A tag must have 1 to {MaxTagLength} characters."];
+    }
+
+    private static List<string> NormaliseTags(IReadOnlyList<string>? tags) =>
+        tags is null ? [] : [.. tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    private static string Lower(RunStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>Serialises a config for the pages (clone from run, presets).</summary>
+    public static string ConfigText(JsonElement config) => JsonSerializer.Serialize(config, VinulaJson.Options);
+}
+
+/// <summary>The result of a user action: a value, validation errors, not found, or a conflict with the run's state.</summary>
+public sealed record RunOutcome<T>(T? Value, Dictionary<string, string[]>? Errors, bool IsNotFound, string? ConflictMessage)
+{
+    public bool Succeeded => Errors is null && !IsNotFound && ConflictMessage is null;
+    public static RunOutcome<T> Ok(T value) => new(value, null, false, null);
+    public static RunOutcome<T> Invalid(Dictionary<string, string[]> errors) => new(default, errors, false, null);
+    public static RunOutcome<T> NotFound() => new(default, null, true, null);
+    public static RunOutcome<T> Conflict(string message) => new(default, null, false, message);
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Vinula.Dashboard.Storage;
+using Vinula.Engine.Training;
+using Vinula.Shared.Events;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Dashboard.Runs;
+
+/// <summary>
+/// Where a training run's reports go: the store (batched, each batch atomic) and the event bus. Metric points
+/// and progress are coalesced to a few pushes per second, so a fast run neither floods browsers nor the
+/// database. Called on the run's thread; <see cref="Flush"/> at the end writes what is pending.
+/// </summary>
+public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus) : IRunSink
+{
+    private static readonly long PushInterval = Stopwatch.Frequency / 4;
+    private static readonly long ProgressSaveInterval = Stopwatch.Frequency;
+
+    private readonly List<MetricPoint> _pending = [];
+    private long _lastMetricPush;
+    private long _lastProgressPush;
+    private long _lastProgressSave;
+    private RunProgress? _progress;
+
+    public RunProgress? LastProgress => _progress;
+
+    public void Metrics(IReadOnlyList<MetricPoint> points)
+    {
+        _pending.AddRange(points);
+        if (Stopwatch.GetTimestamp() - _lastMetricPush >= PushInterval)
+            FlushMetrics();
+    }
+
+    public void Progress(RunProgress progress)
+    {
+        _progress = progress;
+        var now = Stopwatch.GetTimestamp();
+        if (now - _lastProgressPush < PushInterval && progress.Fraction < 1) return;
+        _lastProgressPush = now;
+        FlushMetrics(); // points first, so a page never sees progress ahead of its curves
+        if (now - _lastProgressSave >= ProgressSaveInterval)
+        {
+            _lastProgressSave = now;
+            SaveProgress(progress);
+        }
+        bus.Publish(new RunStatusChanged(runId, RunStatus.Running, progress, null));
+    }
+
+    public void Log(string message)
+    {
+        var line = new RunLogLine(DateTime.UtcNow, message);
+        store.AppendLog(runId, line);
+        bus.Publish(new LogAppended(runId, line));
+    }
+
+    public void Artifact(ArtifactInfo info, byte[] content)
+    {
+        store.SaveArtifact(runId, info, content);
+        bus.Publish(new ArtifactAdded(runId, info.Name, info.ContentType, info.Step, info.Group));
+    }
+
+    public void Checkpoint(string name, byte[] content)
+    {
+        FlushMetrics(); // a checkpoint never runs ahead of the metrics it covers
+        store.SaveCheckpoint(runId, name, content);
+    }
+
+    public void Rewind(long step) => store.DeleteMetricsAfter(runId, step);
+
+    /// <summary>Writes and publishes whatever is still buffered.</summary>
+    public void Flush()
+    {
+        FlushMetrics();
+        if (_progress is { } p) SaveProgress(p);
+    }
+
+    private void FlushMetrics()
+    {
+        _lastMetricPush = Stopwatch.GetTimestamp();
+        if (_pending.Count == 0) return;
+        var batch = _pending.ToArray();
+        _pending.Clear();
+        store.AppendMetrics(runId, batch);
+        bus.Publish(new MetricsAppended(runId, batch));
+    }
+
+    private void SaveProgress(RunProgress progress) =>
+        store.Modify(runId, run =>
+        {
+            run.ProgressFraction = progress.Fraction;
+            run.ProgressStep = progress.Step;
+            run.ProgressTotalSteps = progress.TotalSteps;
+            run.EtaSeconds = progress.EtaSeconds;
+        });
+}
+
+/// <summary>The engine's read access to stored runs, served from the store.</summary>
+public sealed class StoreRunLibrary(RunStore store) : IRunLibrary
+{
+    public StoredRun? Find(string runId) =>
+        store.Get(runId) is { } run
+            ? new StoredRun(run.Id, run.Kind, run.Status, System.Text.Json.JsonDocument.Parse(run.ConfigJson).RootElement.Clone())
+            : null;
+
+    public byte[]? LoadCheckpoint(string runId, string name) => store.LoadCheckpoint(runId, name);
+
+    public byte[]? LoadArtifact(string runId, string name) => store.LoadArtifact(runId, name)?.Content;
+}

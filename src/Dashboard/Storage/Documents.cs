@@ -1,0 +1,65 @@
+using LiteDB;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Dashboard.Storage;
+
+/// <summary>A run as stored: mutable for LiteDB's mapper; pages and the API see <see cref="RunDto"/>.</summary>
+public sealed class RunDocument
+{
+    [BsonId] public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public RunStatus Status { get; set; }
+
+    /// <summary>The resolved config (defaults filled in) as JSON text, exactly as the run used it.</summary>
+    public string ConfigJson { get; set; } = "{}";
+
+    public Dictionary<string, double> Summary { get; set; } = [];
+    public List<string> Tags { get; set; } = [];
+    public string? Notes { get; set; }
+    public double ProgressFraction { get; set; }
+    public long ProgressStep { get; set; }
+    public long ProgressTotalSteps { get; set; }
+    public double? EtaSeconds { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    public string? Error { get; set; }
+    public List<StatusChangeDocument> StatusHistory { get; set; } = [];
+
+    /// <summary>Set by a resume request: the next start continues from the checkpoints.</summary>
+    public bool ResumeRequested { get; set; }
+
+    public RunProgress Progress => new(ProgressFraction, ProgressStep, ProgressTotalSteps, EtaSeconds);
+
+    public void SetStatus(RunStatus status, DateTime at, string? reason = null)
+    {
+        Status = status;
+        StatusHistory.Add(new StatusChangeDocument { Status = status, At = at, Reason = reason });
+    }
+}
+
+public sealed class StatusChangeDocument
+{
+    public RunStatus Status { get; set; }
+    public DateTime At { get; set; }
+    public string? Reason { get; set; }
+}
+
+public sealed class MetricDocument
+{
+    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public string RunId { get; set; } = "";
+    public string Series { get; set; } = "";
+    public long Step { get; set; }
+    public double Value { get; set; }
+    public DateTime Time { get; set; }
+}
+
+public sealed class LogDocument
+{
+    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public string RunId { get; set; } = "";
+    public DateTime Time { get; set; }
+    public string Message { get; set; } = "";
+}

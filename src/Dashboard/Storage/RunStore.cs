@@ -1,0 +1,231 @@
+using System.Text.Json;
+using LiteDB;
+using Vinula.Shared;
+using Vinula.Shared.Events;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Dashboard.Storage;
+
+/// <summary>
+/// Every run, its metrics, logs, artifacts and checkpoints, in one LiteDB file. One instance per file per
+/// process (two on one file silently lose data), shared by all threads; multi-document writes run in a
+/// transaction so a crash never leaves half a batch.
+/// </summary>
+public sealed class RunStore : IDisposable
+{
+    private const string Artifacts = "artifacts";
+    private const string Checkpoints = "checkpoints";
+
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<RunDocument> _runs;
+    private readonly ILiteCollection<MetricDocument> _metrics;
+    private readonly ILiteCollection<LogDocument> _logs;
+    private readonly ILiteStorage<string> _files;
+    private readonly Lock _writeGate = new();
+
+    public RunStore(string path)
+    {
+        Path = path;
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, new BsonMapper())
+            {
+                UtcDate = true,
+            };
+            _runs = _db.GetCollection<RunDocument>("runs");
+            _metrics = _db.GetCollection<MetricDocument>("metrics");
+            _logs = _db.GetCollection<LogDocument>("logs");
+            _files = _db.GetStorage<string>("files", "chunks");
+            _metrics.EnsureIndex(m => m.RunId);
+            _logs.EnsureIndex(l => l.RunId);
+        }
+        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or InvalidCastException or ArgumentException)
+        {
+            throw new StorageUnavailableException($"The run database '{path}' cannot be opened: {e.Message} " +
+                "Check the path (Storage:DatabasePath), its permissions, and that no other Vinula process uses it.", e);
+        }
+    }
+
+    public string Path { get; }
+
+    // ---- runs -------------------------------------------------------------------------------------
+
+    public void Insert(RunDocument run) => _runs.Insert(run);
+
+    /// <summary>Read, change and write one run under the store's write lock, so concurrent changes (progress
+    /// from the run's thread, a rename from the API) never overwrite each other. Null if it does not exist.</summary>
+    public RunDocument? Modify(string id, Action<RunDocument> change)
+    {
+        lock (_writeGate)
+        {
+            if (_runs.FindById(id) is not { } run) return null;
+            change(run);
+            _runs.Update(run);
+            return run;
+        }
+    }
+
+    public RunDocument? Get(string id) => _runs.FindById(id);
+
+    public bool Exists(string id) => _runs.Exists(r => r.Id == id);
+
+    public IReadOnlyList<RunDocument> All() => [.. _runs.FindAll()];
+
+    public IReadOnlyList<RunDocument> WithStatus(RunStatus status) => [.. _runs.Find(r => r.Status == status)];
+
+    /// <summary>Deletes a run with everything it stored.</summary>
+    public void Delete(string id)
+    {
+        lock (_writeGate)
+        {
+            _db.BeginTrans();
+            try
+            {
+                _metrics.DeleteMany(m => m.RunId == id);
+                _logs.DeleteMany(l => l.RunId == id);
+                foreach (var file in _files.Find(f => f.Id.StartsWith(id + "/")).ToList())
+                    _files.Delete(file.Id);
+                _runs.Delete(id);
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+    }
+
+    // ---- metrics and logs -------------------------------------------------------------------------
+
+    /// <summary>Appends a batch of points atomically: all of them or none.</summary>
+    public void AppendMetrics(string runId, IReadOnlyList<MetricPoint> points)
+    {
+        if (points.Count == 0) return;
+        var docs = points.Select(p => new MetricDocument { RunId = runId, Series = p.Series, Step = p.Step, Value = p.Value, Time = p.Time });
+        lock (_writeGate)
+        {
+            _db.BeginTrans();
+            try
+            {
+                _metrics.InsertBulk(docs);
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Points of a run, by series, in step order.</summary>
+    public Dictionary<string, List<MetricPoint>> Metrics(string runId) =>
+        _metrics.Find(m => m.RunId == runId)
+            .GroupBy(m => m.Series)
+            .ToDictionary(g => g.Key, g => g.OrderBy(m => m.Step).Select(m => new MetricPoint(m.Series, m.Step, m.Value, m.Time)).ToList(),
+                StringComparer.Ordinal);
+
+    /// <summary>Removes points after a step (a resumed run trains those steps again).</summary>
+    public int DeleteMetricsAfter(string runId, long step) => _metrics.DeleteMany(m => m.RunId == runId && m.Step > step);
+
+    public void AppendLog(string runId, RunLogLine line) =>
+        _logs.Insert(new LogDocument { RunId = runId, Time = line.Time, Message = line.Message });
+
+    public IReadOnlyList<RunLogLine> Logs(string runId) =>
+        [.. _logs.Find(l => l.RunId == runId).OrderBy(l => l.Time).Select(l => new RunLogLine(l.Time, l.Message))];
+
+    // ---- artifacts and checkpoints ----------------------------------------------------------------
+
+    public void SaveArtifact(string runId, ArtifactInfo info, byte[] content) =>
+        SaveFile(FileId(runId, Artifacts, info.Name), info.Name, content, new BsonDocument
+        {
+            ["contentType"] = info.ContentType,
+            ["step"] = info.Step,
+            ["group"] = info.Group is null ? BsonValue.Null : info.Group,
+        });
+
+    public IReadOnlyList<ArtifactInfo> ListArtifacts(string runId)
+    {
+        var prefix = $"{runId}/{Artifacts}/";
+        return [.. _files.Find(f => f.Id.StartsWith(prefix))
+            .Select(f => new ArtifactInfo(f.Filename, f.Metadata["contentType"].AsString, f.Metadata["step"].AsInt64,
+                f.Metadata["group"].IsNull ? null : f.Metadata["group"].AsString))
+            .OrderBy(a => a.Step).ThenBy(a => a.Name, StringComparer.Ordinal)];
+    }
+
+    public (ArtifactInfo Info, byte[] Content)? LoadArtifact(string runId, string name)
+    {
+        var id = FileId(runId, Artifacts, name);
+        var file = _files.FindById(id);
+        if (file is null) return null;
+        var info = new ArtifactInfo(file.Filename, file.Metadata["contentType"].AsString, file.Metadata["step"].AsInt64,
+            file.Metadata["group"].IsNull ? null : file.Metadata["group"].AsString);
+        return (info, ReadFile(id)!);
+    }
+
+    public void SaveCheckpoint(string runId, string name, byte[] content) =>
+        SaveFile(FileId(runId, Checkpoints, name), name, content, new BsonDocument { ["savedAt"] = DateTime.UtcNow });
+
+    public byte[]? LoadCheckpoint(string runId, string name) => ReadFile(FileId(runId, Checkpoints, name));
+
+    public bool HasCheckpoint(string runId)
+    {
+        var prefix = $"{runId}/{Checkpoints}/";
+        return _files.Find(f => f.Id.StartsWith(prefix)).Any();
+    }
+
+    /// <summary>Names are checked by the API (URL-safe, no '/'); here they only become part of an id.</summary>
+    private static string FileId(string runId, string area, string name) => $"{runId}/{area}/{name}";
+
+    private void SaveFile(string id, string name, byte[] content, BsonDocument metadata)
+    {
+        lock (_writeGate)
+        {
+            // Replace in one transaction: a crash keeps the old file or the new one, never half of either.
+            _db.BeginTrans();
+            try
+            {
+                using var stream = new MemoryStream(content, writable: false);
+                _files.Upload(id, name, stream, metadata);
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+    }
+
+    private byte[]? ReadFile(string id)
+    {
+        var file = _files.FindById(id);
+        if (file is null) return null;
+        using var stream = new MemoryStream((int)file.Length);
+        file.CopyTo(stream);
+        return stream.ToArray();
+    }
+
+    // ---- mapping ----------------------------------------------------------------------------------
+
+    public static RunDto ToDto(RunDocument run) => new(
+        run.Id, run.Name, run.Kind, run.Status,
+        JsonDocument.Parse(run.ConfigJson).RootElement.Clone(),
+        run.Summary, run.Tags, run.Notes, run.Progress,
+        run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error,
+        [.. run.StatusHistory.Select(s => new StatusChange(s.Status, s.At, s.Reason))]);
+
+    public void Dispose() => _db.Dispose();
+}
+
+/// <summary>The database file could not be opened; the message names the file and what to check.</summary>
+public sealed class StorageUnavailableException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>Makes a run id: short, URL-safe, sortable by creation time.</summary>
+public static class RunIds
+{
+    public static string New() =>
+        $"{DateTime.UtcNow:yyMMdd}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
+}
