@@ -29,12 +29,14 @@ public sealed class ClassifierPhase : TrainingPhase
     private readonly int _batchSize;
     private readonly int _seed;
     private readonly int _jitter;
+    private readonly string _randomStream;
     private int[] _order = [];
 
     public ClassifierPhase(PhasePlan plan, nn.Module<Tensor, Tensor> model, ClassifierData data, ClassifierObjective objective,
-        double learningRate, int batchSize, int seed, int jitter = 0) : base(plan)
+        double learningRate, int batchSize, int seed, int jitter = 0, string? randomStream = null) : base(plan)
     {
         _jitter = jitter;
+        _randomStream = randomStream ?? plan.Role;
         _model = model;
         _data = data;
         _objective = objective;
@@ -50,9 +52,10 @@ public sealed class ClassifierPhase : TrainingPhase
     {
         _model.train();
         _order = Data.Subsets.EpochOrder(_data.TrainCount, _seed, epoch);
-        // Dropout masks come from the global generator: seed it per (run seed, role, epoch) so a resume
-        // repeats them. Concurrent runs share that generator; their masks are then not reproducible.
-        torch.manual_seed(Seeds.Mix(_seed, Seeds.Of(Role), epoch));
+        // Dropout masks and jitter come from the global generator: seed it per (run seed, stream, epoch) so a
+        // resume repeats them, and two phases on one stream (student and baseline) see the same draws.
+        // Concurrent runs share that generator; their draws are then not reproducible.
+        torch.manual_seed(Seeds.Mix(_seed, Seeds.Of(_randomStream), epoch));
     }
 
     public override IReadOnlyList<StepValue> Step(int epoch, int step)

@@ -96,8 +96,10 @@ public sealed class DistillRun : IExperimentRun
         };
     }
 
+    /// <summary>The baseline draws jitter and dropout from the student's stream: the two differ only in the loss.</summary>
     private ClassifierPhase Phase(PhasePlan plan, Mlp model, ClassifierObjective objective) =>
-        new(plan, model, _data, objective, _config.LearningRate, _config.BatchSize, _config.Seed, _config.Jitter);
+        new(plan, model, _data, objective, _config.LearningRate, _config.BatchSize, _config.Seed, _config.Jitter,
+            randomStream: plan.Role == BaselineRole ? StudentRole : plan.Role);
 
     /// <summary>Student and baseline start from the same weights: same seed, same architecture.</summary>
     private Mlp NewStudent(Device device) => NewMlp(_config.Student, StudentRole, device);

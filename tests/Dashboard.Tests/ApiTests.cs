@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Vinula.Shared;
+using Vinula.Shared.Experiments;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Dashboard.Tests;
+
+public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    private Task<HttpResponseMessage> PostJson(string url, string json) =>
+        _client.PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private async Task<RunDto> WaitForAsync(string id, Func<RunDto, bool> done, int seconds = 120)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var run = (await _client.GetFromJsonAsync<RunDto>($"/api/runs/{id}", VinulaJson.Options))!;
+            if (done(run) || DateTime.UtcNow > deadline) return run;
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task HealthzAnswers200()
+    {
+        var response = await _client.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ExperimentsListDistillWithDefaultsAndPresets()
+    {
+        var kinds = await _client.GetFromJsonAsync<List<ExperimentInfo>>("/api/experiments", VinulaJson.Options);
+        var distill = Assert.Single(kinds!, k => k.Kind == "distill");
+        Assert.Equal(4, distill.DefaultConfig.GetProperty("temperature").GetDouble());
+        Assert.Contains(distill.Presets, p => p.Name == "Hinton MNIST KD" && p.Config.GetProperty("temperature").GetDouble() == 20);
+    }
+
+    [Fact]
+    public async Task ADistillRunGoesFromPostToCompletedWithSummaryMetricsAndArtifacts()
+    {
+        var response = await PostJson("/api/runs", $$"""{ "kind": "distill", "name": "api run", "tags": ["ci"], "config": {{TinyRuns.DistillConfig}} }""");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
+        Assert.Equal(response.Headers.Location!.ToString(), $"/api/runs/{created.Id}");
+        Assert.Equal(0.9, created.Config.GetProperty("alpha").GetDouble()); // a default filled in
+
+        var run = await WaitForAsync(created.Id, r => r.Status.IsFinished());
+
+        Assert.True(run.Status == RunStatus.Completed, run.Error);
+        Assert.InRange(run.Summary["teacher.test_accuracy"], 0.5, 1);
+        Assert.InRange(run.Summary["student.test_accuracy"], 0.3, 1);
+        Assert.True(run.Summary.ContainsKey("baseline.test_accuracy"));
+        Assert.Equal(784 * 64 + 64 + 64 * 10 + 10, run.Summary["teacher.params"]);
+        Assert.Equal(1, run.Progress.Fraction);
+        Assert.NotNull(run.FinishedAt);
+        Assert.Equal([RunStatus.Queued, RunStatus.Running, RunStatus.Completed], run.StatusHistory.Select(s => s.Status));
+
+        var metrics = await Json(await _client.GetAsync($"/api/runs/{run.Id}/metrics"));
+        var accuracy = metrics.GetProperty("series").GetProperty("student/test_accuracy");
+        Assert.Equal(2, accuracy.GetArrayLength());
+        Assert.True(accuracy[1][2].GetInt64() > 1_600_000_000_000); // unix ms
+
+        var csv = await _client.GetStringAsync($"/api/runs/{run.Id}/metrics?format=csv");
+        Assert.StartsWith("series,step,value,time\n", csv);
+        Assert.Contains("\nteacher/test_accuracy,", csv);
+
+        var artifacts = await _client.GetFromJsonAsync<List<ArtifactInfo>>($"/api/runs/{run.Id}/artifacts", VinulaJson.Options);
+        Assert.Contains(artifacts!, a => a.Name == "logits-teacher.json" && a.Group == "logits");
+        var logits = await _client.GetAsync($"/api/runs/{run.Id}/artifacts/logits-student.json");
+        Assert.Equal("application/json", logits.Content.Headers.ContentType!.MediaType);
+
+        var page = await _client.GetFromJsonAsync<RunPage>("/api/runs?status=completed&tag=ci&q=api", VinulaJson.Options);
+        Assert.Contains(page!.Items, r => r.Id == run.Id);
+
+        Assert.Equal(HttpStatusCode.Conflict, (await _client.PostAsync($"/api/runs/{run.Id}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"/api/runs/{run.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/runs/{run.Id}")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{ "kind": "distill", "config": { "temperature": 0 } }""", "config.temperature")]
+    [InlineData("""{ "kind": "distill", "config": { "teacher": { "hidden": [0, 10] } } }""", "config.teacher.hidden[0]")]
+    [InlineData("""{ "kind": "distill", "config": { "teacher": { "hidden": ["wide"] } } }""", "config.teacher.hidden[0]")]
+    [InlineData("""{ "kind": "distill", "config": { "alpha": "high" } }""", "config.alpha")]
+    [InlineData("""{ "kind": "distill", "config": { "temprature": 3 } }""", "config.temprature")]
+    [InlineData("""{ "kind": "distill", "config": { "teacherRunId": "missing" } }""", "config.teacherRunId")]
+    [InlineData("""{ "kind": "nope" }""", "kind")]
+    [InlineData("""{ "kind": "distill", "tags": [""] }""", "tags[0]")]
+    [InlineData("""{ "kind": "distill", "config": { "epochs": 1 """, "body")]
+    [InlineData("""[1, 2]""", "body")]
+    public async Task BadInputIsA400NamingTheField(string body, string field)
+    {
+        var response = await PostJson("/api/runs", body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await Json(response);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), await response.Content.ReadAsStringAsync());
+        Assert.False(string.IsNullOrWhiteSpace(messages[0].GetString()));
+    }
+
+    [Fact]
+    public async Task UnknownRunsAre404AndBadStatusFiltersAre400()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/runs/none")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/runs/none/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/api/runs/none/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync("/api/runs?status=sleeping")).StatusCode);
+    }
+
+    [Fact]
+    public async Task CancelStopsARunningRunAndResumeContinuesItFromItsCheckpoint()
+    {
+        // 16 steps per epoch: once past step 20 the first epoch's checkpoint exists.
+        var response = await PostJson("/api/runs", """{ "kind": "distill", "config": { "epochs": 300, "trainSize": 2000, "teacher": { "hidden": [128] } } }""");
+        var created = (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
+        await WaitForAsync(created.Id, r => r.Status == RunStatus.Running && r.Progress.Step > 20);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync($"/api/runs/{created.Id}/cancel", null)).StatusCode);
+        var cancelled = await WaitForAsync(created.Id, r => r.Status.IsFinished(), seconds: 30);
+        Assert.Equal(RunStatus.Cancelled, cancelled.Status);
+        Assert.True(cancelled.Progress.Fraction < 0.5);
+        var teacherPoints = (await Json(await _client.GetAsync($"/api/runs/{created.Id}/metrics")))
+            .GetProperty("series").GetProperty("teacher/test_accuracy").GetArrayLength();
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync($"/api/runs/{created.Id}/resume", null)).StatusCode);
+        var resumed = await WaitForAsync(created.Id, r => r.Status == RunStatus.Running && r.Progress.Step > cancelled.Progress.Step);
+        Assert.Equal(RunStatus.Running, resumed.Status);
+        Assert.Contains(resumed.StatusHistory, s => s.Reason == "resumed");
+
+        await _client.PostAsync($"/api/runs/{created.Id}/cancel", null);
+        await WaitForAsync(created.Id, r => r.Status.IsFinished(), seconds: 30);
+        var steps = (await Json(await _client.GetAsync($"/api/runs/{created.Id}/metrics")))
+            .GetProperty("series").GetProperty("teacher/test_accuracy").EnumerateArray().Select(p => p[0].GetInt64()).ToList();
+        Assert.True(steps.Count >= teacherPoints);
+        Assert.Equal(steps.Distinct().Count(), steps.Count); // no epoch reported twice across the resume
+    }
+
+    [Fact]
+    public async Task PatchRenamesAndRetagsAndRefusesEmptyNames()
+    {
+        var created = (await (await PostJson("/api/runs", $$"""{ "kind": "distill", "config": {{TinyRuns.DistillConfig}} }""")).Content
+            .ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
+        var patched = await _client.PatchAsync($"/api/runs/{created.Id}",
+            new StringContent("""{ "name": "renamed", "tags": ["a", "b"], "notes": "hello" }""", Encoding.UTF8, "application/json"));
+        var run = (await patched.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
+        Assert.Equal(("renamed", "hello"), (run.Name, run.Notes));
+        Assert.Equal(["a", "b"], run.Tags);
+
+        var bad = await _client.PatchAsync($"/api/runs/{created.Id}", new StringContent("""{ "name": " " }""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        await WaitForAsync(created.Id, r => r.Status.IsFinished());
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesTheRunsApi()
+    {
+        var doc = await Json(await _client.GetAsync("/openapi/v1.json"));
+        Assert.True(doc.GetProperty("paths").TryGetProperty("/api/runs/{id}/metrics", out _));
+    }
+}

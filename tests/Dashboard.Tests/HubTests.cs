@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Vinula.Shared;
+using Vinula.Shared.Events;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Dashboard.Tests;
+
+/// <summary>A real SignalR client over WebSockets against the test server.</summary>
+public class HubTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
+{
+    private HubConnection Connect()
+    {
+        var server = factory.Server;
+        return new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/runs"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                o.WebSocketFactory = async (context, token) =>
+                {
+                    var client = server.CreateWebSocketClient();
+                    return await client.ConnectAsync(context.Uri, token);
+                };
+            })
+            .AddJsonProtocol(o => VinulaJson.Configure(o.PayloadSerializerOptions))
+            .Build();
+    }
+
+    [Fact]
+    public async Task SubscribersReceiveStatusMetricsAndArtifactsOfARun()
+    {
+        var client = factory.CreateClient();
+        await using var connection = Connect();
+        var statuses = new ConcurrentQueue<RunStatusChanged>();
+        var metrics = new ConcurrentQueue<MetricsAppended>();
+        var artifacts = new ConcurrentQueue<ArtifactAdded>();
+        var allRuns = new ConcurrentQueue<RunStatusChanged>();
+        connection.On<RunStatusChanged>(nameof(IRunsClient.RunStatusChanged), statuses.Enqueue);
+        connection.On<MetricsAppended>(nameof(IRunsClient.MetricsAppended), metrics.Enqueue);
+        connection.On<ArtifactAdded>(nameof(IRunsClient.ArtifactAdded), artifacts.Enqueue);
+        await connection.StartAsync();
+        await connection.InvokeAsync("SubscribeAll");
+
+        // Hold the single run slot with a long run, so the tiny run stays queued until we have subscribed to it.
+        var blocker = await CreateAsync(client, """{ "epochs": 300, "trainSize": 2000, "teacher": { "hidden": [64] } }""");
+        var run = await CreateAsync(client, TinyRuns.DistillConfig);
+        await connection.InvokeAsync("Subscribe", run.Id);
+        await client.PostAsync($"/api/runs/{blocker.Id}/cancel", null);
+
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (!statuses.Any(s => s.RunId == run.Id && s.Status == RunStatus.Completed) && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+
+        Assert.Contains(statuses, s => s.RunId == run.Id && s.Status == RunStatus.Running && s.Progress.Step > 0);
+        Assert.Contains(statuses, s => s.RunId == run.Id && s.Status == RunStatus.Completed && s.Progress.Fraction == 1);
+        Assert.Contains(statuses, s => s.RunId == blocker.Id && s.Status == RunStatus.Cancelled); // via SubscribeAll
+        var points = metrics.Where(m => m.RunId == run.Id).SelectMany(m => m.Points).ToList();
+        Assert.Contains(points, p => p.Series == "student/test_accuracy");
+        Assert.Contains(points, p => p.Series == "teacher/train_loss" && p.Value > 0);
+        Assert.Contains(artifacts, a => a.RunId == run.Id && a.Name == "logits-student.json");
+        // Coalesced: far fewer pushes than the run's ~40 steps and 20 evaluation points.
+        Assert.True(metrics.Count(m => m.RunId == run.Id) < points.Count);
+    }
+
+    [Fact]
+    public async Task ClientsThatDidNotSubscribeGetNothing()
+    {
+        var client = factory.CreateClient();
+        await using var connection = Connect();
+        var received = 0;
+        connection.On<MetricsAppended>(nameof(IRunsClient.MetricsAppended), _ => Interlocked.Increment(ref received));
+        connection.On<RunStatusChanged>(nameof(IRunsClient.RunStatusChanged), _ => Interlocked.Increment(ref received));
+        await connection.StartAsync();
+
+        var run = await CreateAsync(client, TinyRuns.DistillConfig);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            var current = await client.GetFromJsonAsync<RunDto>($"/api/runs/{run.Id}", VinulaJson.Options);
+            if (current!.Status.IsFinished()) break;
+            await Task.Delay(200);
+        }
+        await Task.Delay(500);
+        Assert.Equal(0, received);
+    }
+
+    private static async Task<RunDto> CreateAsync(HttpClient client, string config)
+    {
+        var response = await client.PostAsync("/api/runs",
+            new StringContent($$"""{ "kind": "distill", "config": {{config}} }""", Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
+    }
+}

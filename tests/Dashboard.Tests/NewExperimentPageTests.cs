@@ -1,0 +1,94 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+using Vinula.Dashboard.Components.Pages.New;
+using Vinula.Dashboard.Runs;
+using Vinula.Dashboard.Storage;
+using Vinula.Engine.Data;
+using Vinula.Engine.Experiments;
+using Vinula.Engine.Hosting;
+
+namespace Vinula.Dashboard.Tests;
+
+/// <summary>The distill form validates with the engine's rules and says which field is wrong.</summary>
+public sealed class NewExperimentPageTests : BunitContext
+{
+    private readonly string _database = Path.Combine(Path.GetTempPath(), $"vinula-bunit-{Guid.NewGuid():N}.db");
+
+    public NewExperimentPageTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(new RunStore(_database));
+        Services.AddSingleton<RunEventBus>(_ => new RunEventBus(NullLogger<RunEventBus>.Instance));
+        Services.AddSingleton(ExperimentCatalog.CreateDefault());
+        Services.AddSingleton(new DatasetCatalog(new DataOptions { Directory = Path.GetTempPath() }));
+        Services.AddSingleton<IOptions<EngineOptions>>(Options.Create(new EngineOptions()));
+        Services.AddSingleton(sp => new RunScheduler(sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunEventBus>(),
+            sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
+            sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunScheduler>.Instance));
+        Services.AddSingleton<RunService>();
+    }
+
+    private IRenderedComponent<NewExperimentPage> RenderDistill()
+    {
+        Render<MudPopoverProvider>();
+        return Render<NewExperimentPage>(p => p.Add(x => x.Kind, "distill"));
+    }
+
+    private static AngleSharp.Dom.IElement Field(IRenderedComponent<NewExperimentPage> page, string testId) =>
+        page.Find($"[data-testid='{testId}'] input, input[data-testid='{testId}']");
+
+    [Fact]
+    public void DefaultsAreValidAndStartIsEnabled()
+    {
+        var page = RenderDistill();
+        Assert.False(page.Find("[data-testid='start']").HasAttribute("disabled"));
+        Assert.Empty(page.FindAll("[data-testid='form-errors']"));
+    }
+
+    [Fact]
+    public void AZeroTemperatureShowsItsMessageAtTheFieldAndDisablesStart()
+    {
+        var page = RenderDistill();
+        Field(page, "temperature").Input("0");
+
+        page.WaitForAssertion(() => Assert.Contains("temperature must be greater than 0", page.Markup));
+        Assert.True(page.Find("[data-testid='start']").HasAttribute("disabled"));
+        Assert.Contains("1 field needs attention", page.Find("[data-testid='form-errors']").TextContent);
+
+        Field(page, "temperature").Input("2");
+        page.WaitForAssertion(() => Assert.DoesNotContain("temperature must be greater than 0", page.Markup));
+        Assert.False(page.Find("[data-testid='start']").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void HiddenLayersThatAreNotNumbersAreRefused()
+    {
+        var page = RenderDistill();
+        Field(page, "student.hidden").Input("64, x");
+        page.WaitForAssertion(() => Assert.Contains("whole numbers separated by commas", page.Markup));
+        Assert.True(page.Find("[data-testid='start']").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void AnAlphaAboveOneNamesAlpha()
+    {
+        var page = RenderDistill();
+        Field(page, "alpha").Input("1.5");
+        page.WaitForAssertion(() => Assert.Contains("alpha must be between 0 and 1", page.Markup));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Services.GetService<RunStore>()?.Dispose();
+            if (File.Exists(_database)) File.Delete(_database);
+        }
+        base.Dispose(disposing);
+    }
+}
