@@ -120,7 +120,7 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
     public async Task CancelStopsARunningRunAndResumeContinuesItFromItsCheckpoint()
     {
         // 16 steps per epoch: once past step 20 the first epoch's checkpoint exists.
-        var response = await PostJson("/api/runs", """{ "kind": "distill", "config": { "epochs": 300, "trainSize": 2000, "teacher": { "hidden": [128] } } }""");
+        var response = await PostJson("/api/runs", """{ "kind": "distill", "config": { "epochs": 300, "trainSize": 2000, "teacher": { "model": "mlp", "hidden": [128], "epochs": null } } }""");
         var created = (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
         await WaitForAsync(created.Id, r => r.Status == RunStatus.Running && r.Progress.Step > 20);
 

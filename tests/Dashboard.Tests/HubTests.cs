@@ -47,7 +47,7 @@ public class HubTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
         await connection.InvokeAsync("SubscribeAll");
 
         // Hold the single run slot with a long run, so the tiny run stays queued until we have subscribed to it.
-        var blocker = await CreateAsync(client, """{ "epochs": 300, "trainSize": 2000, "teacher": { "hidden": [64] } }""");
+        var blocker = await CreateAsync(client, """{ "epochs": 300, "trainSize": 2000, "teacher": { "model": "mlp", "hidden": [64], "epochs": null } }""");
         var run = await CreateAsync(client, TinyRuns.DistillConfig);
         await connection.InvokeAsync("Subscribe", run.Id);
         await client.PostAsync($"/api/runs/{blocker.Id}/cancel", null);

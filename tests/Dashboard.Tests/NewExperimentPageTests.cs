@@ -58,6 +58,10 @@ public sealed class NewExperimentPageTests : BunitContext
 
         page.WaitForAssertion(() => Assert.Contains("temperature must be greater than 0", page.Markup));
         Assert.True(page.Find("[data-testid='start']").HasAttribute("disabled"));
+        // At the field itself, not only in the summary beside Start.
+        var control = Field(page, "temperature").Closest(".mud-input-control")!;
+        Assert.Contains("temperature must be greater than 0", control.TextContent);
+        Assert.Equal("true", Field(page, "temperature").GetAttribute("aria-invalid"));
         Assert.Contains("1 field needs attention", page.Find("[data-testid='form-errors']").TextContent);
 
         Field(page, "temperature").Input("2");

@@ -46,6 +46,6 @@ public static class TinyRuns
 {
     public const string DistillConfig = """
         { "epochs": 2, "trainSize": 500, "batchSize": 100, "learningRate": 0.01,
-          "teacher": { "hidden": [64] }, "student": { "hidden": [16] } }
+          "teacher": { "model": "mlp", "hidden": [64], "epochs": null }, "student": { "hidden": [16] } }
         """;
 }

@@ -19,7 +19,7 @@ public class DistillRunTests
             TrainSize = 600,
             BatchSize = 100,
             LearningRate = 1e-2,
-            Teacher = new TeacherConfig { Hidden = [64], Dropout = 0.1 },
+            Teacher = new TeacherConfig { Model = ClassifierModel.Mlp, Hidden = [64], Dropout = 0.1, Epochs = null },
             Student = new StudentConfig { Hidden = [32] },
         };
         change?.Invoke(config);

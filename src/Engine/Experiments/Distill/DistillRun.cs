@@ -23,11 +23,11 @@ public sealed class DistillRun : IExperimentRun
 
     private readonly DistillConfig _config;
     private readonly ClassifierData _data;
-    private readonly MlpConfig _teacherConfig;
+    private readonly ClassifierConfig _teacherConfig;
     private readonly byte[]? _reusedTeacher;
-    private Mlp? _teacher;
-    private Mlp? _student;
-    private Mlp? _baseline;
+    private nn.Module<Tensor, Tensor>? _teacher;
+    private nn.Module<Tensor, Tensor>? _student;
+    private nn.Module<Tensor, Tensor>? _baseline;
 
     public DistillRun(DistillConfig config, RunContext context)
     {
@@ -60,7 +60,7 @@ public sealed class DistillRun : IExperimentRun
 
     private TrainingPhase StartTeacher(PhasePlan plan, RunContext context)
     {
-        _teacher = NewMlp(_teacherConfig, TeacherRole, context.Device);
+        _teacher = NewModel(_teacherConfig, TeacherRole, context.Device);
         if (_reusedTeacher is not null)
         {
             using var reader = new BinaryReader(new MemoryStream(_reusedTeacher));
@@ -97,18 +97,19 @@ public sealed class DistillRun : IExperimentRun
     }
 
     /// <summary>The baseline draws jitter and dropout from the student's stream: the two differ only in the loss.</summary>
-    private ClassifierPhase Phase(PhasePlan plan, Mlp model, ClassifierObjective objective) =>
+    private ClassifierPhase Phase(PhasePlan plan, nn.Module<Tensor, Tensor> model, ClassifierObjective objective) =>
         new(plan, model, _data, objective, _config.LearningRate, _config.BatchSize, _config.Seed, _config.Jitter,
             randomStream: plan.Role == BaselineRole ? StudentRole : plan.Role);
 
     /// <summary>Student and baseline start from the same weights: same seed, same architecture.</summary>
-    private Mlp NewStudent(Device device) => NewMlp(_config.Student, StudentRole, device);
+    private nn.Module<Tensor, Tensor> NewStudent(Device device) => NewModel(_config.Student, StudentRole, device);
 
-    private Mlp NewMlp(MlpConfig model, string initRole, Device device)
+    /// <summary>Created on the CPU from a seed, then moved: the same seed gives the same weights on any device.</summary>
+    private nn.Module<Tensor, Tensor> NewModel(ClassifierConfig model, string initRole, Device device)
     {
         torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of(initRole)));
-        var mlp = new Mlp(MnistData.Pixels, model.Hidden, MnistData.Classes, model.Dropout);
-        return device.type == DeviceType.CPU ? mlp : mlp.to(device);
+        var created = Classifiers.Create(model);
+        return device.type == DeviceType.CPU ? created : created.to(device);
     }
 
     public void Complete(RunContext context)
@@ -132,7 +133,7 @@ public sealed class DistillRun : IExperimentRun
 
     private static string Pct(Dictionary<string, double> s, string role) => $"{s[$"{role}.test_accuracy"]:P2}";
 
-    private static (MlpConfig, byte[]) LoadTeacher(string runId, RunContext context)
+    private static (ClassifierConfig, byte[]) LoadTeacher(string runId, RunContext context)
     {
         var run = context.Library.Find(runId) ?? throw new InvalidOperationException($"Teacher run '{runId}' no longer exists.");
         var source = run.Config.Deserialize<DistillConfig>(VinulaJson.Options)

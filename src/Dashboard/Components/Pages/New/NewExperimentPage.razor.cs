@@ -38,7 +38,8 @@ public partial class NewExperimentPage
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     private string Estimate => _config is DistillConfig d
-        ? $"Trains {(d.TeacherRunId is null ? "a teacher, " : "")}a student{(d.TrainBaseline ? " and a baseline" : "")} for {d.Epochs} epochs each on {(d.TrainSize?.ToString("N0") ?? "7,000")} digits."
+        ? (d.TeacherRunId is null ? $"Trains a teacher for {d.Teacher.Epochs ?? d.Epochs} epochs, then " : "Reuses a teacher, then trains ") +
+          $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {d.Student.Epochs ?? d.Epochs} epochs each on {(d.TrainSize?.ToString("N0") ?? "7,000")} digits."
         : "";
 
     protected override void OnParametersSet()
@@ -81,6 +82,13 @@ public partial class NewExperimentPage
             if (config is DistillConfig d && _config is DistillConfig old) d.TeacherRunId = old.TeacherRunId;
             _config = config;
         }
+        Validate();
+    }
+
+    /// <summary>A field was edited: the config is no longer the preset's.</summary>
+    private void OnEdited()
+    {
+        _preset = null;
         Validate();
     }
 

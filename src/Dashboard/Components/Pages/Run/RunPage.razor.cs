@@ -4,7 +4,6 @@ using MudBlazor;
 using Vinula.Dashboard.Components.Live;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
-using Vinula.Engine.Data;
 using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared;
@@ -77,26 +76,26 @@ public partial class RunPage : IDisposable
         _config = run.Kind == ExperimentKinds.Distill ? run.Config.Deserialize<DistillConfig>(VinulaJson.Options) : null;
         if (_config is null) return;
 
-        var teacherHidden = _config.Teacher.Hidden;
+        ClassifierConfig teacher = _config.Teacher;
         if (_config.TeacherRunId is { } teacherRun && Runs.Get(teacherRun)?.Config.Deserialize<DistillConfig>(VinulaJson.Options) is { } source)
-            teacherHidden = source.Teacher.Hidden;
+            teacher = source.Teacher;
         _roles = _config.TrainBaseline ? ["teacher", "student", "baseline"] : ["teacher", "student"];
         _parameters = new Dictionary<string, long>
         {
-            ["teacher"] = Mlp.CountParameters(MnistData.Pixels, teacherHidden, MnistData.Classes),
-            ["student"] = Mlp.CountParameters(MnistData.Pixels, _config.Student.Hidden, MnistData.Classes),
+            ["teacher"] = Classifiers.CountParameters(teacher),
+            ["student"] = Classifiers.CountParameters(_config.Student),
         };
         if (_config.TrainBaseline) _parameters["baseline"] = _parameters["student"];
 
         _lossSeries = [.. _roles.SelectMany(r => new[]
         {
             new ChartSeries($"{r}/train_loss", $"{r} train", RoleColors.Of(r)),
-            new ChartSeries($"{r}/test_loss", $"{r} test CE", RoleColors.Of(r), Dashed: true),
+            new ChartSeries($"{r}/test_loss", $"{r} test CE", RoleColors.Of(r), Dashed: true, Markers: true),
         })];
         _accuracySeries = [.. _roles.SelectMany(r => new[]
         {
-            new ChartSeries($"{r}/test_accuracy", $"{r} test", RoleColors.Of(r)),
-            new ChartSeries($"{r}/train_accuracy", $"{r} train", RoleColors.Of(r), Dashed: true),
+            new ChartSeries($"{r}/test_accuracy", $"{r} test", RoleColors.Of(r), Markers: true),
+            new ChartSeries($"{r}/train_accuracy", $"{r} train", RoleColors.Of(r), Dashed: true, Markers: true),
         })];
         _softSeries =
         [

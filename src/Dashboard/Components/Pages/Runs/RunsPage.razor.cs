@@ -10,6 +10,7 @@ public partial class RunsPage
 {
     private const int PageSize = 200;
     private RunPage _page = new([], 0);
+    private HashSet<RunDto> _selected = new(RunIdComparer.Instance);
     private IReadOnlyList<string> _allTags = [];
     private IDisposable? _subscription;
     private Timer? _refresh;
@@ -24,6 +25,8 @@ public partial class RunsPage
     [SupplyParameterFromQuery] public string? Status { get; set; }
     [SupplyParameterFromQuery] public string? Tag { get; set; }
     [SupplyParameterFromQuery] public string? Sort { get; set; }
+
+    private string CompareLink => $"/compare?runs={string.Join(',', _selected.Select(r => r.Id))}";
 
     private bool AnyFilter => !string.IsNullOrEmpty(Q) || !string.IsNullOrEmpty(Kind) || !string.IsNullOrEmpty(Status) || !string.IsNullOrEmpty(Tag);
 
@@ -69,4 +72,12 @@ public partial class RunsPage
         _subscription?.Dispose();
         _refresh?.Dispose();
     }
+}
+
+/// <summary>Runs are the same run when their ids match, whatever their progress: keeps selections across live reloads.</summary>
+public sealed class RunIdComparer : IEqualityComparer<RunDto>
+{
+    public static RunIdComparer Instance { get; } = new();
+    public bool Equals(RunDto? x, RunDto? y) => x?.Id == y?.Id;
+    public int GetHashCode(RunDto obj) => obj.Id.GetHashCode(StringComparison.Ordinal);
 }
