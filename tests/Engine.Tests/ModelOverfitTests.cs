@@ -14,15 +14,32 @@ public class ModelOverfitTests
     [InlineData(new[] { 64, 64 }, 0.0)]
     [InlineData(new[] { 32 }, 0.2)]
     [InlineData(new int[0], 0.0)]
-    public void MlpOverfitsATinyBatch(int[] hidden, double dropout)
+    public void MlpOverfitsATinyBatch(int[] hidden, double dropout) =>
+        AssertOverfits(() => new Mlp(784, hidden, 10, dropout));
+
+    [Theory]
+    [InlineData(new[] { 8, 16 }, new[] { 32 })]
+    [InlineData(new[] { 8 }, new int[0])]
+    public void CnnOverfitsATinyBatch(int[] channels, int[] hidden) =>
+        AssertOverfits(() => new Cnn(28, channels, hidden, 10, dropout: 0.1));
+
+    [Fact]
+    public void CnnCountsItsParametersWithoutBeingBuilt()
+    {
+        using var model = new Cnn(28, [16, 32], [128], 10);
+        Assert.Equal(Cnn.CountParameters(28, [16, 32], [128], 10), model.ParameterCount());
+        Assert.Equal(1 * 16 * 25 + 16 + 16 * 32 * 25 + 32 + 32 * 7 * 7 * 128 + 128 + 128 * 10 + 10, model.ParameterCount());
+    }
+
+    private static void AssertOverfits(Func<nn.Module<Tensor, Tensor>> create)
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(3);
+        using var model = create();
         var mnist = TestData.Datasets.Mnist;
         var rows = mnist.Train.Take(32).ToArray();
         var x = tensor(mnist.Gather(rows), [32, 784]);
         var y = tensor(mnist.GatherLabels(rows));
-        using var model = new Mlp(784, hidden, 10, dropout);
         using var optimizer = optim.Adam(model.parameters(), 1e-2);
 
         model.train();
