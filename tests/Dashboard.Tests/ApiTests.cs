@@ -87,6 +87,27 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/runs/{run.Id}")).StatusCode);
     }
 
+    [Fact]
+    public async Task ATemperatureSweepRunsThroughTheApiAndSummarisesPerTemperature()
+    {
+        var response = await PostJson("/api/runs", """
+            { "kind": "temperature-sweep", "config": { "temperatures": [1, 4], "seeds": [1, 2], "epochs": 1, "trainSize": 300,
+              "batchSize": 100, "teacher": { "model": "mlp", "hidden": [32], "epochs": null }, "student": { "hidden": [8] } } }
+            """);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
+
+        var run = await WaitForAsync(created.Id, r => r.Status.IsFinished());
+
+        Assert.True(run.Status == RunStatus.Completed, run.Error);
+        foreach (var key in new[] { "student.test_accuracy@1", "student.test_accuracy@4", "student.test_accuracy_std@1", "baseline.test_accuracy", "best_temperature" })
+            Assert.True(run.Summary.ContainsKey(key), key);
+        Assert.Contains(run.Summary["best_temperature"], new[] { 1.0, 4.0 });
+        var artifacts = await _client.GetFromJsonAsync<List<ArtifactInfo>>($"/api/runs/{run.Id}/artifacts", VinulaJson.Options);
+        Assert.Contains(artifacts!, a => a.Name == "sweep.json");
+        Assert.Contains(artifacts!, a => a.Name == "logits-student-t4-s2.json");
+    }
+
     [Theory]
     [InlineData("""{ "kind": "distill", "config": { "temperature": 0 } }""", "config.temperature")]
     [InlineData("""{ "kind": "distill", "config": { "teacher": { "hidden": [0, 10] } } }""", "config.teacher.hidden[0]")]
@@ -97,6 +118,9 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
     [InlineData("""{ "kind": "nope" }""", "kind")]
     [InlineData("""{ "kind": "distill", "tags": [""] }""", "tags[0]")]
     [InlineData("""{ "kind": "distill", "config": { "epochs": 1 """, "body")]
+    [InlineData("""{ "kind": "distill", "confg": { "epochs": 1 } }""", "confg")]
+    [InlineData("""{ "kind": "temperature-sweep", "config": { "temperatures": [] } }""", "config.temperatures")]
+    [InlineData("""{ "kind": "temperature-sweep", "config": { "seeds": [3, 3] } }""", "config.seeds")]
     [InlineData("""[1, 2]""", "body")]
     public async Task BadInputIsA400NamingTheField(string body, string field)
     {
@@ -105,6 +129,32 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
         var problem = await Json(response);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), await response.Content.ReadAsStringAsync());
         Assert.False(string.IsNullOrWhiteSpace(messages[0].GetString()));
+    }
+
+    [Fact]
+    public async Task LogitMatchingIgnoresTheTemperatureItDoesNotUse()
+    {
+        var response = await PostJson("/api/runs", $$"""{ "kind": "distill", "config": { "loss": "logit-mse", "temperature": 0, "epochs": 1, "trainSize": 100 } }""");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var run = (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
+        await _client.PostAsync($"/api/runs/{run.Id}/cancel", null);
+        await WaitForAsync(run.Id, r => r.Status.IsFinished());
+    }
+
+    [Fact]
+    public async Task ResumingARunWithoutACheckpointIsAConflict()
+    {
+        var response = await PostJson("/api/runs", """{ "kind": "distill", "config": { "epochs": 300, "trainSize": 2000, "teacher": { "model": "mlp", "hidden": [64], "epochs": null } } }""");
+        var created = (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
+        await WaitForAsync(created.Id, r => r.Status == RunStatus.Running);
+        await _client.PostAsync($"/api/runs/{created.Id}/cancel", null); // within the first epoch: no checkpoint yet
+        var cancelled = await WaitForAsync(created.Id, r => r.Status.IsFinished(), seconds: 30);
+        if (cancelled.Progress.Step >= 16) return; // this machine was quicker than an epoch; nothing to test
+
+        var resume = await _client.PostAsync($"/api/runs/{created.Id}/resume", null);
+        Assert.Equal(HttpStatusCode.Conflict, resume.StatusCode);
+        Assert.Contains("no checkpoint", await resume.Content.ReadAsStringAsync());
+        Assert.Contains("clone it", cancelled.Error);
     }
 
     [Fact]
@@ -140,7 +190,7 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
         await WaitForAsync(created.Id, r => r.Status.IsFinished(), seconds: 30);
         var steps = (await Json(await _client.GetAsync($"/api/runs/{created.Id}/metrics")))
             .GetProperty("series").GetProperty("teacher/test_accuracy").EnumerateArray().Select(p => p[0].GetInt64()).ToList();
-        Assert.True(steps.Count >= teacherPoints);
+        Assert.True(steps.Count > teacherPoints); // epochs were added after the resume
         Assert.Equal(steps.Distinct().Count(), steps.Count); // no epoch reported twice across the resume
     }
 

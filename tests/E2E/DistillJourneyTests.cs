@@ -45,7 +45,8 @@ public sealed partial class DistillJourneyTests(VinulaApp app, ITestOutputHelper
             await start.ClickAsync();
 
             // The run page.
-            await page.WaitForURLAsync(RunUrl());
+            // Poll the URL: Blazor navigates with pushState, so there is no load event to wait for.
+            await Expect(page).ToHaveURLAsync(RunUrl(), new() { Timeout = 60_000 });
             var id = new Uri(page.Url).AbsolutePath.Split('/')[^1];
             await Expect(page.GetByTestId("run-name")).ToHaveTextAsync(name);
             var status = page.GetByTestId("run-status").Locator("[data-status]");

@@ -118,5 +118,10 @@ public class DistillRunTests
         Assert.All(sink.Points.GroupBy(p => p.Series), g =>
             Assert.True(g.Zip(g.Skip(1)).All(pair => pair.First.Step < pair.Second.Step), $"{g.Key} repeats a step"));
         Assert.Equal(Enumerable.Range(13, 12).Select(i => (long)i), sink.Series("student/train_loss").Select(p => p.Step));
+
+        // The restored weights, optimiser state, data order and jitter make the resumed run the uninterrupted one.
+        var uninterrupted = Run(Tiny(c => c.TrainBaseline = false));
+        Assert.Equal(uninterrupted.Artifacts["logits-student.json"].Content, sink.Artifacts["logits-student.json"].Content);
+        Assert.Equal(Summaries[uninterrupted]["student.test_accuracy"], Summaries[sink]["student.test_accuracy"]);
     }
 }

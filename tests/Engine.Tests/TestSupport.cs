@@ -59,10 +59,15 @@ public sealed class MemorySink : IRunSink, IRunLibrary
         OnCheckpoint?.Invoke(this);
     }
 
+    public List<(double Temperature, int Seed, double Accuracy)> SweepPoints { get; } = [];
+
+    public void SweepPoint(double temperature, int seed, double accuracy) => SweepPoints.Add((temperature, seed, accuracy));
+
     public void Rewind(long step) => Points.RemoveAll(p => p.Step > step);
 
     public StoredRun? Find(string runId) => Runs.GetValueOrDefault(runId);
     public byte[]? LoadCheckpoint(string runId, string name) => Checkpoints.GetValueOrDefault((runId, name));
+    public bool HasCheckpoint(string runId, string name) => Checkpoints.ContainsKey((runId, name));
     public byte[]? LoadArtifact(string runId, string name) => runId == RunId && Artifacts.TryGetValue(name, out var a) ? a.Content : null;
 
     public IEnumerable<MetricPoint> Series(string name) => Points.Where(p => p.Series == name);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
+using Vinula.Engine.Experiments;
 using Vinula.Shared;
 using Vinula.Shared.Runs;
 
@@ -152,12 +153,13 @@ internal static class RequestBody
                 return (null, One("", "The request body must be a JSON object."));
             try
             {
-                return (document.RootElement.Deserialize<T>(VinulaJson.Options), null);
+                // Strict: an unknown field ("confg") is an error, never silently ignored.
+                return (document.RootElement.Deserialize<T>(VinulaJson.StrictConfig), null);
             }
             catch (JsonException e)
             {
-                var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
-                return (null, One(path, path.Length == 0 ? "The request body does not have the expected fields." : $"'{path}' has the wrong type or format."));
+                var error = ExperimentCatalog.JsonError(e);
+                return (null, One(error.Path, error.Path.Length == 0 ? "The request body does not have the expected fields." : error.Message));
             }
         }
     }

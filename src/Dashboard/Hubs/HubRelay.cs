@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Vinula.Dashboard.Runs;
 using Vinula.Shared.Events;
@@ -6,18 +5,14 @@ using Vinula.Shared.Events;
 namespace Vinula.Dashboard.Hubs;
 
 /// <summary>
-/// Relays the in-process run events to SignalR clients. Events are queued and sent from this service's own
-/// loop, so a slow or vanished browser delays only its own messages, never a training thread.
+/// Relays the in-process run events to SignalR clients, from the bus's own queue for this subscriber: a slow or
+/// vanished browser delays only messages, never a training thread.
 /// </summary>
 public sealed class HubRelay(RunEventBus bus, IHubContext<RunsHub, IRunsClient> hub, ILogger<HubRelay> logger) : BackgroundService
 {
-    private readonly Channel<RunEvent> _events = Channel.CreateBounded<RunEvent>(
-        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = bus.Subscribe(e => _events.Writer.TryWrite(e));
-        await foreach (var e in _events.Reader.ReadAllAsync(stoppingToken))
+        using var subscription = bus.Subscribe(async e =>
         {
             try
             {
@@ -27,7 +22,8 @@ public sealed class HubRelay(RunEventBus bus, IHubContext<RunsHub, IRunsClient> 
             {
                 logger.LogWarning(ex, "Could not relay {Event} for run {RunId}.", e.GetType().Name, e.RunId);
             }
-        }
+        });
+        await Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private Task SendAsync(RunEvent e)

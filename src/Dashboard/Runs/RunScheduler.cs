@@ -54,16 +54,24 @@ public sealed class RunScheduler(
         await foreach (var runId in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             await _slots.WaitAsync(stoppingToken);
-            if (store.Get(runId) is not { Status: RunStatus.Queued })
+            // Register the token first, then move Queued → Running in one compare-and-set: a cancel that comes in
+            // between finds the token; a run queued twice (resume, cancel, resume) starts once.
+            var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            if (!_active.TryAdd(runId, cts) || Start(runId) is not { } started)
             {
-                _slots.Release(); // cancelled or deleted while it waited
+                if (_active.TryGetValue(runId, out var mine) && mine == cts) _active.TryRemove(runId, out _);
+                cts.Dispose();
+                _slots.Release(); // cancelled, deleted or already started while it waited
                 continue;
             }
-            var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            _active[runId] = cts;
             var thread = new Thread(() =>
             {
-                try { Execute(runId, cts.Token); }
+                try { Execute(started.Run, started.Resume, cts.Token); }
+                catch (Exception e)
+                {
+                    // A run's thread must never take the server down (an unhandled exception on a thread ends the process).
+                    logger.LogError(e, "Run {RunId} ended with an error its own handling could not store.", runId);
+                }
                 finally
                 {
                     _active.TryRemove(runId, out _);
@@ -93,7 +101,7 @@ public sealed class RunScheduler(
             var changed = store.Modify(run.Id, r =>
             {
                 r.SetStatus(RunStatus.Interrupted, DateTime.UtcNow, "The server stopped while the run was training.");
-                r.Error = "Interrupted: the server stopped while the run was training. Resume continues from the last checkpoint.";
+                r.Error = "Interrupted: the server stopped while the run was training." + ResumeHint(run.Id);
                 r.FinishedAt = DateTime.UtcNow;
                 r.EtaSeconds = null;
             });
@@ -104,22 +112,35 @@ public sealed class RunScheduler(
             Enqueue(run.Id);
     }
 
-    /// <summary>One run, start to end, on its own thread. Every exception ends in a stored status.</summary>
-    private void Execute(string runId, CancellationToken cancellation)
+    /// <summary>Queued → Running, only if the run is still queued.</summary>
+    private (RunDocument Run, bool Resume)? Start(string runId)
     {
-        var sink = new StoreRunSink(runId, store, bus);
         var resume = false;
-        var started = store.Modify(runId, r =>
+        var started = store.TryModify(runId, r =>
         {
+            if (r.Status != RunStatus.Queued) return false;
             resume = r.ResumeRequested;
             r.ResumeRequested = false;
             r.SetStatus(RunStatus.Running, DateTime.UtcNow, resume ? "resumed" : null);
             r.StartedAt ??= DateTime.UtcNow;
             r.FinishedAt = null;
             r.Error = null;
+            return true;
         });
-        if (started is null) return;
+        if (started is null) return null;
         bus.Publish(new RunStatusChanged(runId, RunStatus.Running, started.Progress, null));
+        return (started, resume);
+    }
+
+    private string ResumeHint(string runId) => store.HasCheckpoint(runId)
+        ? " Resume continues from the last checkpoint."
+        : " It stopped before its first epoch ended, so there is no checkpoint: clone it to start again.";
+
+    /// <summary>One run, start to end, on its own thread. Every exception ends in a stored status.</summary>
+    private void Execute(RunDocument started, bool resume, CancellationToken cancellation)
+    {
+        var runId = started.Id;
+        var sink = new StoreRunSink(runId, store, bus);
 
         RunStatus outcome;
         string? error = null;
@@ -140,12 +161,12 @@ public sealed class RunScheduler(
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             outcome = RunStatus.Interrupted;
-            error = "Interrupted: the server shut down. Resume continues from the last checkpoint.";
+            error = "Interrupted: the server shut down." + ResumeHint(runId);
         }
         catch (OperationCanceledException)
         {
             outcome = RunStatus.Cancelled;
-            error = "Cancelled by the user.";
+            error = "Cancelled by the user." + ResumeHint(runId);
         }
         catch (Exception e)
         {

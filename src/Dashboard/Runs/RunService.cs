@@ -128,15 +128,22 @@ public sealed class RunService(RunStore store, RunEventBus bus, ExperimentCatalo
         if (run.Status.IsFinished()) return RunOutcome<RunDto>.Conflict($"Run '{id}' is already {Lower(run.Status)}.");
         if (scheduler.CancelRunning(id)) return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
 
-        var cancelled = store.Modify(id, r =>
+        var cancelled = store.TryModify(id, r =>
         {
-            if (r.Status != RunStatus.Queued) return;
+            if (r.Status != RunStatus.Queued) return false;
             r.SetStatus(RunStatus.Cancelled, DateTime.UtcNow, "Cancelled before it started.");
             r.Error = "Cancelled by the user before it started.";
             r.FinishedAt = DateTime.UtcNow;
-        })!;
-        if (cancelled.Status == RunStatus.Running && scheduler.CancelRunning(id)) // it started in between
-            return RunOutcome<RunDto>.Ok(RunStore.ToDto(cancelled));
+            return true;
+        });
+        if (cancelled is null)
+        {
+            // Deleted, or it started in between: then its token is registered.
+            if (scheduler.CancelRunning(id) && store.Get(id) is { } running) return RunOutcome<RunDto>.Ok(RunStore.ToDto(running));
+            return store.Get(id) is { } current
+                ? RunOutcome<RunDto>.Conflict($"Run '{id}' is already {Lower(current.Status)}.")
+                : RunOutcome<RunDto>.NotFound();
+        }
         bus.Publish(new RunStatusChanged(id, cancelled.Status, cancelled.Progress, cancelled.Error));
         return RunOutcome<RunDto>.Ok(RunStore.ToDto(cancelled));
     }
@@ -151,13 +158,16 @@ public sealed class RunService(RunStore store, RunEventBus bus, ExperimentCatalo
         if (!store.HasCheckpoint(id))
             return RunOutcome<RunDto>.Conflict($"Run '{id}' has no checkpoint yet (it stopped before its first epoch ended); start it again instead.");
 
-        var queued = store.Modify(id, r =>
+        var queued = store.TryModify(id, r =>
         {
+            if (r.Status is not (RunStatus.Interrupted or RunStatus.Cancelled)) return false;
             r.ResumeRequested = true;
             r.SetStatus(RunStatus.Queued, DateTime.UtcNow, "resume requested");
             r.Error = null;
             r.FinishedAt = null;
-        })!;
+            return true;
+        });
+        if (queued is null) return RunOutcome<RunDto>.Conflict($"Run '{id}' changed state; reload and try again.");
         bus.Publish(new RunStatusChanged(id, queued.Status, queued.Progress, null));
         scheduler.Enqueue(id);
         return RunOutcome<RunDto>.Ok(RunStore.ToDto(queued));

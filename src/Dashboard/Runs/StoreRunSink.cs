@@ -59,6 +59,9 @@ public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus) 
         bus.Publish(new ArtifactAdded(runId, info.Name, info.ContentType, info.Step, info.Group));
     }
 
+    public void SweepPoint(double temperature, int seed, double accuracy) =>
+        bus.Publish(new Shared.Events.SweepPoint(runId, temperature, seed, accuracy));
+
     public void Checkpoint(string name, byte[] content)
     {
         FlushMetrics(); // a checkpoint never runs ahead of the metrics it covers
@@ -103,6 +106,8 @@ public sealed class StoreRunLibrary(RunStore store) : IRunLibrary
             : null;
 
     public byte[]? LoadCheckpoint(string runId, string name) => store.LoadCheckpoint(runId, name);
+
+    public bool HasCheckpoint(string runId, string name) => store.HasCheckpoint(runId, name);
 
     public byte[]? LoadArtifact(string runId, string name) => store.LoadArtifact(runId, name)?.Content;
 }

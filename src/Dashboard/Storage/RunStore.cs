@@ -55,12 +55,19 @@ public sealed class RunStore : IDisposable
 
     /// <summary>Read, change and write one run under the store's write lock, so concurrent changes (progress
     /// from the run's thread, a rename from the API) never overwrite each other. Null if it does not exist.</summary>
-    public RunDocument? Modify(string id, Action<RunDocument> change)
+    public RunDocument? Modify(string id, Action<RunDocument> change) => TryModify(id, run =>
+    {
+        change(run);
+        return true;
+    });
+
+    /// <summary>Like <see cref="Modify"/>, but the change may decline (return false): a compare-and-set on the
+    /// run's state. Null if the run does not exist or the change declined.</summary>
+    public RunDocument? TryModify(string id, Func<RunDocument, bool> change)
     {
         lock (_writeGate)
         {
-            if (_runs.FindById(id) is not { } run) return null;
-            change(run);
+            if (_runs.FindById(id) is not { } run || !change(run)) return null;
             _runs.Update(run);
             return run;
         }
@@ -170,8 +177,10 @@ public sealed class RunStore : IDisposable
 
     public byte[]? LoadCheckpoint(string runId, string name) => ReadFile(FileId(runId, Checkpoints, name));
 
-    public bool HasCheckpoint(string runId)
+    /// <summary>Whether the run has any checkpoint, or the named one: file metadata only, no content read.</summary>
+    public bool HasCheckpoint(string runId, string? name = null)
     {
+        if (name is not null) return _files.Exists(FileId(runId, Checkpoints, name));
         var prefix = $"{runId}/{Checkpoints}/";
         return _files.Find(f => f.Id.StartsWith(prefix)).Any();
     }

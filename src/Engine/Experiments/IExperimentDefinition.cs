@@ -23,6 +23,10 @@ public interface IExperimentDefinition
     /// <summary>Every problem with the config, each naming its field (paths relative to the config).</summary>
     IReadOnlyList<ValidationError> Validate(ExperimentConfig config, IRunLibrary library);
 
+    /// <summary>After validation: fill in what the config refers to (a reused teacher's architecture), so the
+    /// stored config says what the run really trains.</summary>
+    void Resolve(ExperimentConfig config, IRunLibrary library);
+
     /// <summary>A readable default run name (e.g. "distill T=4 α=0.9").</summary>
     string DefaultName(ExperimentConfig config);
 
@@ -49,6 +53,10 @@ public abstract class ExperimentDefinition<TConfig> : IExperimentDefinition wher
     }
 
     public string DefaultName(ExperimentConfig config) => DefaultName((TConfig)config);
+
+    public void Resolve(ExperimentConfig config, IRunLibrary library) => Resolve((TConfig)config, library);
+
+    protected virtual void Resolve(TConfig config, IRunLibrary library) { }
 
     public IExperimentRun Create(ExperimentConfig config, RunContext context) => Create((TConfig)config, context);
 

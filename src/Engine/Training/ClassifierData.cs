@@ -35,9 +35,16 @@ public sealed class ClassifierData : IDisposable
 
     private static (Tensor X, Tensor Y) Load(MnistData mnist, int[] indices, Device device)
     {
-        var x = tensor(mnist.Gather(indices), [indices.Length, MnistData.Pixels]).to(device).DetachFromDisposeScope();
-        var y = tensor(mnist.GatherLabels(indices), ScalarType.Int64).to(device).DetachFromDisposeScope();
-        return (x, y);
+        // Outside any dispose scope; on the CPU `to` returns the same tensor, elsewhere the CPU copy is freed here.
+        var x = tensor(mnist.Gather(indices), [indices.Length, MnistData.Pixels]);
+        var y = tensor(mnist.GatherLabels(indices), ScalarType.Int64);
+        return (Move(x, device), Move(y, device));
+    }
+
+    private static Tensor Move(Tensor cpu, Device device)
+    {
+        if (device.type == TorchSharp.DeviceType.CPU) return cpu;
+        using (cpu) return cpu.to(device);
     }
 
     public void Dispose()

@@ -15,6 +15,9 @@ public interface IRunSink
     void Log(string message);
     void Artifact(ArtifactInfo info, byte[] content);
 
+    /// <summary>A temperature sweep finished one student: its test accuracy at (T, seed).</summary>
+    void SweepPoint(double temperature, int seed, double accuracy);
+
     /// <summary>Stores (replacing) a named checkpoint of this run.</summary>
     void Checkpoint(string name, byte[] content);
 
@@ -28,6 +31,9 @@ public interface IRunLibrary
 {
     StoredRun? Find(string runId);
     byte[]? LoadCheckpoint(string runId, string name);
+
+    /// <summary>Whether the checkpoint exists, without reading it (validation runs on every keystroke).</summary>
+    bool HasCheckpoint(string runId, string name);
     byte[]? LoadArtifact(string runId, string name);
 }
 

@@ -60,6 +60,10 @@ public interface IExperimentRun : IDisposable
 
     TrainingPhase StartPhase(PhasePlan plan, RunContext context);
 
+    /// <summary>After a phase's <see cref="TrainingPhase.Complete"/> (also when a finished phase is restored on
+    /// resume): collect what spans phases, report per-model results as they come.</summary>
+    void CompletePhase(PhasePlan plan, RunContext context) { }
+
     /// <summary>After every phase: summary keys that span phases, final artifacts.</summary>
     void Complete(RunContext context);
 }

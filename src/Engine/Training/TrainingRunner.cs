@@ -48,6 +48,7 @@ public sealed class TrainingRunner(RunContext context)
             using (torch.no_grad())
             using (torch.NewDisposeScope())
                 phase.Complete(_globalStep, context);
+            experiment.CompletePhase(plan, context);
         }
 
         using (torch.NewDisposeScope())

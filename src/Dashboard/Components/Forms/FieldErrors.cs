@@ -30,10 +30,25 @@ public static class WidthList
     {
         widths = [];
         if (string.IsNullOrWhiteSpace(text)) return true; // no hidden layer: a linear model
-        foreach (var part in text.Split([',', ' ', '-', ';'], StringSplitOptions.RemoveEmptyEntries))
+        foreach (var part in text.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!int.TryParse(part, out var w)) return false;
+            if (!int.TryParse(part, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var w)) return false;
             widths.Add(w);
+        }
+        return true;
+    }
+}
+
+/// <summary>Numbers typed as "1, 2, 5.5" (invariant culture: the decimal separator is a point).</summary>
+public static class NumberList
+{
+    public static bool TryParse(string? text, out List<double> values)
+    {
+        values = [];
+        foreach (var part in (text ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)) return false;
+            values.Add(v);
         }
         return true;
     }

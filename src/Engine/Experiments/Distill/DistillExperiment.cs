@@ -9,9 +9,6 @@ namespace Vinula.Engine.Experiments.Distill;
 /// <summary>The <c>distill</c> kind: validation, presets and naming. <see cref="DistillRun"/> trains it.</summary>
 public sealed class DistillExperiment : ExperimentDefinition<DistillConfig>
 {
-    public const int MaxLayers = 8;
-    public const int MaxWidth = 8192;
-
     public override string Kind => ExperimentKinds.Distill;
     public override string Title => "Knowledge distillation";
 
@@ -44,45 +41,12 @@ public sealed class DistillExperiment : ExperimentDefinition<DistillConfig>
 
     protected override void Validate(DistillConfig config, IRunLibrary library, ValidationErrors errors)
     {
-        if (config.Teacher is null) errors.Add("teacher", "teacher is required.");
-        else CheckModel("teacher", config.Teacher, errors);
-        if (config.Student is null) errors.Add("student", "student is required.");
-        else CheckModel("student", config.Student, errors);
-        errors.Positive("temperature", config.Temperature, 1000);
-        errors.Range("alpha", config.Alpha, 0, 1);
-        errors.Range("jitter", config.Jitter, 0, 8);
-        if (config.TeacherRunId is { } teacherRunId)
-            CheckTeacherRun(teacherRunId, library, errors);
+        DistillationRules.Check(config, library, errors);
+        if (config.Loss == DistillLoss.SoftKl) // logit matching has no temperature
+            errors.Positive("temperature", config.Temperature, 1000);
     }
 
-    private static void CheckModel(string role, ClassifierConfig model, ValidationErrors errors)
-    {
-        errors.Widths($"{role}.hidden", model.Hidden, MaxLayers, MaxWidth);
-        if (model.Model == ClassifierModel.Cnn)
-        {
-            errors.Widths($"{role}.channels", model.Channels, maxLayers: 3, maxWidth: 256);
-            if (model.Channels is { Count: 0 })
-                errors.Add($"{role}.channels", "channels must list at least one convolution for a CNN.");
-        }
-        if (double.IsNaN(model.Dropout) || model.Dropout < 0 || model.Dropout >= 1)
-            errors.Add($"{role}.dropout", $"dropout must be at least 0 and less than 1; got {ValidationErrors.Format(model.Dropout)}.");
-        if (model.Epochs is { } epochs)
-            errors.Range($"{role}.epochs", epochs, 1, CommonRules.MaxEpochs);
-    }
-
-    /// <summary>A reused teacher must come from a finished run that trained one.</summary>
-    private static void CheckTeacherRun(string runId, IRunLibrary library, ValidationErrors errors)
-    {
-        var run = library.Find(runId);
-        if (run is null)
-            errors.Add("teacherRunId", $"No run '{runId}' exists.");
-        else if (run.Kind is not (ExperimentKinds.Distill or ExperimentKinds.TemperatureSweep))
-            errors.Add("teacherRunId", $"Run '{runId}' is a {run.Kind} run; its teacher must come from a distill or temperature-sweep run.");
-        else if (run.Status != RunStatus.Completed)
-            errors.Add("teacherRunId", $"Run '{runId}' is {run.Status.ToString().ToLowerInvariant()}; only a completed run's teacher can be reused.");
-        else if (library.LoadCheckpoint(runId, Checkpoint.NameFor(DistillRun.TeacherRole)) is null)
-            errors.Add("teacherRunId", $"Run '{runId}' has no stored teacher (it reused one itself, or its checkpoint was deleted).");
-    }
+    protected override void Resolve(DistillConfig config, IRunLibrary library) => DistillationRules.ResolveTeacher(config, library);
 
     protected override string DefaultName(DistillConfig config)
     {

@@ -36,11 +36,22 @@ public partial class NewExperimentPage
     [Inject] private RunService Runs { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private Vinula.Engine.Data.DatasetCatalog Datasets { get; set; } = default!;
 
-    private string Estimate => _config is DistillConfig d
-        ? (d.TeacherRunId is null ? $"Trains a teacher for {d.Teacher.Epochs ?? d.Epochs} epochs, then " : "Reuses a teacher, then trains ") +
-          $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {d.Student.Epochs ?? d.Epochs} epochs each on {(d.TrainSize?.ToString("N0") ?? "7,000")} digits."
-        : "";
+    private string Estimate => _config switch
+    {
+        TemperatureSweepConfig s =>
+            (s.TeacherRunId is null ? $"Trains a teacher for {s.Teacher.Epochs ?? s.Epochs} epochs, then " : "Reuses a teacher, then trains ") +
+            $"{s.Temperatures.Count * s.Seeds.Count} students ({s.Temperatures.Count} temperatures × {s.Seeds.Count} seeds)" +
+            $"{(s.TrainBaseline ? $" and {s.Seeds.Count} baselines" : "")} for {s.Student.Epochs ?? s.Epochs} epochs each on {TrainDigits(s)} digits.",
+        DistillationConfig d =>
+            (d.TeacherRunId is null ? $"Trains a teacher for {d.Teacher.Epochs ?? d.Epochs} epochs, then " : "Reuses a teacher, then trains ") +
+            $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {d.Student.Epochs ?? d.Epochs} epochs each on {TrainDigits(d)} digits.",
+        _ => "",
+    };
+
+    private string TrainDigits(ExperimentConfig config) =>
+        (config.TrainSize ?? Datasets.TrainCountIfLoaded ?? 7_000).ToString("N0");
 
     protected override void OnParametersSet()
     {
@@ -57,8 +68,8 @@ public partial class NewExperimentPage
             _name = $"{_source.Name} (copy)";
             _tags = string.Join(", ", _source.Tags);
         }
-        if (_config is DistillConfig distill && Teacher is not null)
-            distill.TeacherRunId = Teacher;
+        if (_config is DistillationConfig distillation && Teacher is not null)
+            distillation.TeacherRunId = Teacher;
 
         _teacherRuns = [.. Runs.Query(new RunQuery(Status: RunStatus.Completed, Take: 200)).Items
             .Where(r => r.Kind is ExperimentKinds.Distill or ExperimentKinds.TemperatureSweep)];
@@ -79,7 +90,8 @@ public partial class NewExperimentPage
         if (FromPreset(name) is { } config)
         {
             // Keep a chosen teacher run: presets describe architectures and losses, not which run to reuse.
-            if (config is DistillConfig d && _config is DistillConfig old) d.TeacherRunId = old.TeacherRunId;
+            if (config is DistillationConfig d && _config is DistillationConfig old) d.TeacherRunId = old.TeacherRunId;
+            _distillForm?.ParseErrors.Clear();
             _config = config;
         }
         Validate();

@@ -4,7 +4,6 @@ using MudBlazor;
 using Vinula.Dashboard.Components.Live;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
-using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared;
 using Vinula.Shared.Events;
@@ -15,27 +14,21 @@ namespace Vinula.Dashboard.Components.Pages.Run;
 
 /// <summary>
 /// One run, live: loads the stored snapshot, then applies the run's events (dropping metric points whose step
-/// it already has). A finished run loaded from history shows the same panels.
+/// it already has) and hands them to the kind's panels. A finished run loaded from history looks the same.
 /// </summary>
 public partial class RunPage : IDisposable
 {
     private static readonly string[] Tabs = ["training", "config", "log", "details"];
 
     private RunDto? _run;
-    private DistillConfig? _config;
+    private DistillConfig? _distill;
+    private TemperatureSweepConfig? _sweep;
+    private ClassifierConfig? _teacher;
     private string _configText = "";
-    private readonly Dictionary<string, List<MetricPoint>> _points = new(StringComparer.Ordinal);
+    private RunLive _live = new("");
     private List<RunLogLine> _logs = [];
-    private IReadOnlyList<string> _roles = [];
-    private Dictionary<string, long> _parameters = [];
-    private IReadOnlyList<ChartSeries> _lossSeries = [];
-    private IReadOnlyList<ChartSeries> _accuracySeries = [];
-    private IReadOnlyList<ChartSeries> _softSeries = [];
-    private MetricChart? _lossChart;
-    private MetricChart? _accuracyChart;
-    private MetricChart? _partsChart;
     private bool _hasTeacher;
-    private int _logitsVersion;
+    private bool _hasCheckpoint;
     private IDisposable? _subscription;
     private string? _loadedId;
 
@@ -56,82 +49,59 @@ public partial class RunPage : IDisposable
     {
         if (_loadedId == Id) return;
         _loadedId = Id;
+        Load();
+    }
+
+    /// <summary>Subscribes, then reads the snapshot: the step filter drops what both deliver.</summary>
+    private void Load()
+    {
         _subscription?.Dispose();
-        _points.Clear();
         _run = Runs.Get(Id);
         if (_run is null) return;
-
-        // Subscribe before reading the snapshot; the step filter drops what both deliver.
         _subscription = Bus.Subscribe(OnEvent);
-        foreach (var (series, points) in Store.Metrics(Id)) _points[series] = points;
+        _live = new RunLive(Id);
+        foreach (var (series, points) in Store.Metrics(Id)) _live.Points[series] = points;
         _logs = [.. Store.Logs(Id)];
-        _hasTeacher = Store.LoadCheckpoint(Id, Checkpoint.NameFor("teacher")) is not null;
+        RefreshFiles();
         Describe(_run);
     }
 
-    /// <summary>What the panels show follows from the config: which models train, their sizes.</summary>
+    private void RefreshFiles()
+    {
+        _hasTeacher = Store.HasCheckpoint(Id, Checkpoint.NameFor("teacher"));
+        _hasCheckpoint = Store.HasCheckpoint(Id);
+    }
+
     private void Describe(RunDto run)
     {
         _configText = JsonSerializer.Serialize(run.Config, new JsonSerializerOptions(VinulaJson.Options) { WriteIndented = true });
-        _config = run.Kind == ExperimentKinds.Distill ? run.Config.Deserialize<DistillConfig>(VinulaJson.Options) : null;
-        if (_config is null) return;
-
-        ClassifierConfig teacher = _config.Teacher;
-        if (_config.TeacherRunId is { } teacherRun && Runs.Get(teacherRun)?.Config.Deserialize<DistillConfig>(VinulaJson.Options) is { } source)
-            teacher = source.Teacher;
-        _roles = _config.TrainBaseline ? ["teacher", "student", "baseline"] : ["teacher", "student"];
-        _parameters = new Dictionary<string, long>
-        {
-            ["teacher"] = Classifiers.CountParameters(teacher),
-            ["student"] = Classifiers.CountParameters(_config.Student),
-        };
-        if (_config.TrainBaseline) _parameters["baseline"] = _parameters["student"];
-
-        _lossSeries = [.. _roles.SelectMany(r => new[]
-        {
-            new ChartSeries($"{r}/train_loss", $"{r} train", RoleColors.Of(r)),
-            new ChartSeries($"{r}/test_loss", $"{r} test CE", RoleColors.Of(r), Dashed: true, Markers: true),
-        })];
-        _accuracySeries = [.. _roles.SelectMany(r => new[]
-        {
-            new ChartSeries($"{r}/test_accuracy", $"{r} test", RoleColors.Of(r), Markers: true),
-            new ChartSeries($"{r}/train_accuracy", $"{r} train", RoleColors.Of(r), Dashed: true, Markers: true),
-        })];
-        _softSeries =
-        [
-            new ChartSeries("student/soft_loss", "soft term", RoleColors.Teacher),
-            new ChartSeries("student/hard_loss", "hard term (CE)", RoleColors.Baseline),
-        ];
+        _distill = run.Kind == ExperimentKinds.Distill ? run.Config.Deserialize<DistillConfig>(VinulaJson.Options) : null;
+        _sweep = run.Kind == ExperimentKinds.TemperatureSweep ? run.Config.Deserialize<TemperatureSweepConfig>(VinulaJson.Options) : null;
+        _teacher = ((DistillationConfig?)_distill ?? _sweep)?.Teacher;
     }
 
-    /// <summary>Runs on the training thread: hand over to the renderer, never block.</summary>
-    private void OnEvent(RunEvent e)
+    /// <summary>Runs on this page's queue of the event bus (never on the training thread), in order.</summary>
+    private Task OnEvent(RunEvent e)
     {
-        if (e.RunId != Id) return;
-        _ = InvokeAsync(async () =>
+        if (e.RunId != Id) return Task.CompletedTask;
+        return InvokeAsync(async () =>
         {
             switch (e)
             {
                 case MetricsAppended m:
-                    var fresh = m.Points.Where(p => !_points.TryGetValue(p.Series, out var known) || known.Count == 0 || p.Step > known[^1].Step).ToList();
-                    if (fresh.Count == 0) return;
-                    foreach (var p in fresh)
-                    {
-                        if (!_points.TryGetValue(p.Series, out var list)) _points[p.Series] = list = [];
-                        list.Add(p);
-                    }
-                    foreach (var chart in new[] { _lossChart, _accuracyChart, _partsChart })
-                        if (chart is not null) await chart.AppendAsync(fresh);
-                    break;
+                    await _live.RaiseMetricsAsync(_live.Merge(m.Points));
+                    return; // the panels re-render what changed
                 case RunStatusChanged s when _run is not null:
-                    _run = s.Status == _run.Status && s.Status == RunStatus.Running
-                        ? _run with { Progress = s.Progress }
-                        : Runs.Get(Id);
-                    if (_run?.Status == RunStatus.Completed)
-                        _hasTeacher = Store.LoadCheckpoint(Id, Checkpoint.NameFor("teacher")) is not null;
-                    break;
-                case ArtifactAdded a when a.Group == "logits":
-                    _logitsVersion++;
+                    var resumed = s.Status == RunStatus.Running && _run.Status != RunStatus.Running;
+                    _run = s.Status == _run.Status && s.Status == RunStatus.Running ? _run with { Progress = s.Progress } : Runs.Get(Id);
+                    if (resumed && _run?.StatusHistory.LastOrDefault(h => h.Status == RunStatus.Running)?.Reason == "resumed")
+                    {
+                        // A resume forgot the points after the last checkpoint: start again from the store.
+                        Load();
+                        StateHasChanged();
+                        return;
+                    }
+                    if (s.Status.IsFinished()) RefreshFiles();
                     break;
                 case LogAppended l:
                     _logs.Add(l.Line);
@@ -140,6 +110,8 @@ public partial class RunPage : IDisposable
                     _run = null;
                     break;
                 default:
+                    if (e is ArtifactAdded) RefreshFiles();
+                    await _live.RaiseAsync(e);
                     return;
             }
             StateHasChanged();

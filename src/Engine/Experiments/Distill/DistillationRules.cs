@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Vinula.Engine.Training;
+using Vinula.Shared.Experiments;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Engine.Experiments.Distill;
+
+/// <summary>Validation of the fields every teacher → student kind shares.</summary>
+public static class DistillationRules
+{
+    public const int MaxLayers = 8;
+    public const int MaxWidth = 8192;
+
+    public static void Check(DistillationConfig config, IRunLibrary library, ValidationErrors errors)
+    {
+        if (config.Teacher is null) errors.Add("teacher", "teacher is required.");
+        else CheckModel("teacher", config.Teacher, errors);
+        if (config.Student is null) errors.Add("student", "student is required.");
+        else CheckModel("student", config.Student, errors);
+        errors.Range("alpha", config.Alpha, 0, 1);
+        errors.Range("jitter", config.Jitter, 0, 8);
+        if (config.TeacherRunId is { } teacherRunId)
+            CheckTeacherRun(teacherRunId, library, errors);
+    }
+
+    private static void CheckModel(string role, ClassifierConfig model, ValidationErrors errors)
+    {
+        errors.Widths($"{role}.hidden", model.Hidden, MaxLayers, MaxWidth);
+        if (model.Model == ClassifierModel.Cnn)
+        {
+            errors.Widths($"{role}.channels", model.Channels, maxLayers: 3, maxWidth: 256);
+            if (model.Channels is { Count: 0 })
+                errors.Add($"{role}.channels", "channels must list at least one convolution for a CNN.");
+        }
+        if (double.IsNaN(model.Dropout) || model.Dropout < 0 || model.Dropout >= 1)
+            errors.Add($"{role}.dropout", $"dropout must be at least 0 and less than 1; got {ValidationErrors.Format(model.Dropout)}.");
+        if (model.Epochs is { } epochs)
+            errors.Range($"{role}.epochs", epochs, 1, CommonRules.MaxEpochs);
+    }
+
+    /// <summary>A reused teacher must come from a finished run that trained one.</summary>
+    private static void CheckTeacherRun(string runId, IRunLibrary library, ValidationErrors errors)
+    {
+        var run = library.Find(runId);
+        if (run is null)
+            errors.Add("teacherRunId", $"No run '{runId}' exists.");
+        else if (run.Kind is not (ExperimentKinds.Distill or ExperimentKinds.TemperatureSweep))
+            errors.Add("teacherRunId", $"Run '{runId}' is a {run.Kind} run; its teacher must come from a distill or temperature-sweep run.");
+        else if (run.Status != RunStatus.Completed)
+            errors.Add("teacherRunId", $"Run '{runId}' is {run.Status.ToString().ToLowerInvariant()}; only a completed run's teacher can be reused.");
+        else if (!library.HasCheckpoint(runId, Checkpoint.NameFor(DistillRun.TeacherRole)))
+            errors.Add("teacherRunId", $"Run '{runId}' has no stored teacher (it reused one itself, or its checkpoint was deleted).");
+    }
+
+    /// <summary>With <c>teacherRunId</c>, the stored config's <c>teacher</c> becomes that run's teacher, so it
+    /// shows (and sizes) the model this run really distils from.</summary>
+    public static void ResolveTeacher(DistillationConfig config, IRunLibrary library)
+    {
+        if (config.TeacherRunId is not { } runId || library.Find(runId) is not { } run) return;
+        if (run.Config.TryGetProperty("teacher", out var teacher)
+            && teacher.Deserialize<TeacherConfig>(Vinula.Shared.VinulaJson.Options) is { } source)
+            config.Teacher = source;
+    }
+}

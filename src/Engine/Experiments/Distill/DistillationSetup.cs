@@ -1,0 +1,135 @@
+using System.Text.Json;
+using TorchSharp;
+using Vinula.Engine.Losses;
+using Vinula.Engine.Models;
+using Vinula.Engine.Training;
+using Vinula.Shared;
+using Vinula.Shared.Experiments;
+using static TorchSharp.torch;
+
+namespace Vinula.Engine.Experiments.Distill;
+
+/// <summary>
+/// What every teacher → student run shares: the data on the run's device, the teacher (trained here, or loaded
+/// from <c>teacherRunId</c>), students and baselines made from a seed, and the phases that train them.
+/// Owns every model it creates.
+/// </summary>
+public sealed class DistillationSetup : IDisposable
+{
+    public const string TeacherRole = "teacher";
+
+    /// <summary>Students and baselines of one seed draw jitter, dropout and data order from this stream and start
+    /// from the same weights: they differ only in their loss.</summary>
+    public const string StudentStream = "student";
+
+    private readonly DistillationConfig _config;
+    private readonly ClassifierConfig _teacherConfig;
+    private readonly byte[]? _reusedTeacher;
+    private static readonly Lock InitGate = new();
+    private readonly List<nn.Module<Tensor, Tensor>> _models = [];
+
+    public DistillationSetup(DistillationConfig config, RunContext context)
+    {
+        _config = config;
+        (_teacherConfig, _reusedTeacher) = config.TeacherRunId is { } id ? LoadTeacher(id, context) : (config.Teacher, null);
+        var mnist = context.Data.Mnist;
+        context.Log($"MNIST: {mnist.Source}; training on {config.TrainSize?.ToString("N0") ?? mnist.Train.Length.ToString("N0")} digits.");
+        Data = new ClassifierData(mnist, config.TrainSize, config.Seed, context.Device);
+        StepsPerEpoch = Data.StepsPerEpoch(config.BatchSize);
+        TeacherEpochs = _reusedTeacher is null ? config.Teacher.Epochs ?? config.Epochs : 0;
+        StudentEpochs = config.Student.Epochs ?? config.Epochs;
+    }
+
+    public ClassifierData Data { get; }
+    public int StepsPerEpoch { get; }
+
+    /// <summary>0 when the teacher is reused: its phase then only evaluates it.</summary>
+    public int TeacherEpochs { get; }
+
+    public int StudentEpochs { get; }
+
+    /// <summary>The teacher's architecture (the reused run's, when there is one).</summary>
+    public ClassifierConfig TeacherConfig => _teacherConfig;
+
+    public nn.Module<Tensor, Tensor>? Teacher { get; private set; }
+
+    public PhasePlan TeacherPlan => new(TeacherRole, TeacherEpochs, StepsPerEpoch);
+
+    public PhasePlan StudentPlan(string role) => new(role, StudentEpochs, StepsPerEpoch);
+
+    public TrainingPhase StartTeacher(PhasePlan plan, RunContext context)
+    {
+        Teacher = NewModel(_teacherConfig, _config.Seed, TeacherRole, context.Device);
+        if (_reusedTeacher is not null)
+        {
+            using var reader = new BinaryReader(new MemoryStream(_reusedTeacher));
+            Checkpoint.ReadHeader(reader);
+            Teacher.load(reader);
+            context.Log($"teacher: reused from run {_config.TeacherRunId}.");
+        }
+        return new ClassifierPhase(plan, Teacher, Data, ClassifierPhase.CrossEntropy,
+            _config.LearningRate, _config.BatchSize, _config.Seed, _config.Jitter);
+    }
+
+    /// <summary>A student (or, with <see cref="ClassifierPhase.CrossEntropy"/>, a baseline) of one seed.</summary>
+    public TrainingPhase StartStudent(PhasePlan plan, int seed, ClassifierObjective objective, RunContext context) =>
+        new ClassifierPhase(plan, NewModel(_config.Student, seed, StudentStream, context.Device), Data, objective,
+            _config.LearningRate, _config.BatchSize, seed, _config.Jitter, randomStream: StudentStream);
+
+    /// <summary>
+    /// Soft targets from the teacher in eval mode (no dropout) on the student's own batch, jitter included: the
+    /// transfer set is every shifted digit the student sees, not only the 7,000 originals.
+    /// </summary>
+    public ClassifierObjective SoftTargets(DistillLoss loss, double temperature, double alpha)
+    {
+        var teacher = Teacher ?? throw new InvalidOperationException("The teacher must be trained first.");
+        teacher.eval();
+        return (logits, labels, inputs) =>
+        {
+            Tensor v;
+            using (torch.no_grad())
+                v = teacher.forward(inputs);
+            var parts = loss == DistillLoss.SoftKl
+                ? DistillationLoss.SoftKl(logits, v, labels, temperature, alpha)
+                : DistillationLoss.LogitMse(logits, v, labels, alpha);
+            return new LossTerms(parts.Total, ("soft_loss", parts.Soft), ("hard_loss", parts.Hard));
+        };
+    }
+
+    /// <summary>(err_scratch − err_kd) / (err_scratch − err_teacher); undefined when the teacher is no better
+    /// than the student trained from scratch.</summary>
+    public static double? GapRecovered(double teacherError, double scratchError, double distilledError) =>
+        scratchError - teacherError > 0 ? (scratchError - distilledError) / (scratchError - teacherError) : null;
+
+    /// <summary>Created on the CPU from (seed, stream), then moved: the same seed gives the same weights on any device.</summary>
+    private nn.Module<Tensor, Tensor> NewModel(ClassifierConfig model, int seed, string stream, Device device)
+    {
+        nn.Module<Tensor, Tensor> created;
+        // The generator is process-wide: no other run may re-seed it between our seed and our draws.
+        lock (InitGate)
+        {
+            torch.manual_seed(Seeds.Mix(seed, Seeds.Of(stream)));
+            created = Classifiers.Create(model);
+        }
+        var moved = device.type == DeviceType.CPU ? created : created.to(device);
+        _models.Add(moved);
+        return moved;
+    }
+
+    private static (ClassifierConfig, byte[]) LoadTeacher(string runId, RunContext context)
+    {
+        var run = context.Library.Find(runId) ?? throw new InvalidOperationException($"Teacher run '{runId}' no longer exists.");
+        var source = run.Config.Deserialize<DistillConfig>(VinulaJson.Options)
+            ?? throw new InvalidOperationException($"Run '{runId}' has no readable config.");
+        var bytes = context.Library.LoadCheckpoint(runId, Checkpoint.NameFor(TeacherRole))
+            ?? throw new InvalidOperationException($"Run '{runId}' has no stored teacher.");
+        return (source.Teacher, bytes);
+    }
+
+    public void Dispose()
+    {
+        foreach (var model in _models) model.Dispose();
+        _models.Clear();
+        Data.Dispose();
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Vinula.Dashboard.Components.Live;
+using Vinula.Dashboard.Storage;
+using Vinula.Engine.Data;
+using Vinula.Engine.Training;
+using Vinula.Shared;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Dashboard.Tests;
+
+/// <summary>The T slider redraws p_i(T) and q_i(T) from stored logits, without retraining.</summary>
+public sealed class SoftTargetsPanelTests : BunitContext
+{
+    private readonly string _database = Path.Combine(Path.GetTempPath(), $"vinula-soft-{Guid.NewGuid():N}.db");
+
+    public SoftTargetsPanelTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        var store = new RunStore(_database);
+        Services.AddSingleton(store);
+        // No dataset cache here: the panel shows labels instead of digit images and must not try to fetch MNIST.
+        Services.AddSingleton(new DatasetCatalog(new DataOptions { Directory = Path.Combine(Path.GetTempPath(), $"no-data-{Guid.NewGuid():N}") }));
+
+        var run = new RunDocument { Id = "r1", Name = "r1", Kind = "distill", CreatedAt = DateTime.UtcNow };
+        run.SetStatus(RunStatus.Completed, DateTime.UtcNow);
+        store.Insert(run);
+        var random = new Random(3);
+        foreach (var role in new[] { "teacher", "student" })
+        {
+            var logits = Enumerable.Range(0, 40 * 10).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray();
+            var stored = new StoredLogits(role, "test", 10, [.. Enumerable.Range(0, 40)], [.. Enumerable.Range(0, 40).Select(i => i % 10)], logits);
+            store.SaveArtifact("r1", new ArtifactInfo(StoredLogits.ArtifactName(role), "application/json", 1, "logits"),
+                JsonSerializer.SerializeToUtf8Bytes(stored, VinulaJson.Options));
+        }
+    }
+
+    [Fact]
+    public void MovingTheTemperatureSliderRedrawsTheDistributionsAndTheirEntropies()
+    {
+        var panel = Render<SoftTargetsPanel>(p => p.Add(x => x.RunId, "r1").Add(x => x.InitialTemperature, 1));
+        Assert.Equal(8, panel.FindAll("[data-testid='soft-example']").Count);
+        var before = panel.FindAll("[data-testid='entropy']").Select(e => e.TextContent).ToList();
+        var barsBefore = panel.Find(".bar.teacher").GetAttribute("style");
+
+        panel.Find("input.mud-slider-input").Input(Math.Log10(20).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        panel.WaitForAssertion(() => Assert.Contains("T = 20", panel.Markup));
+        var after = panel.FindAll("[data-testid='entropy']").Select(e => e.TextContent).ToList();
+        Assert.NotEqual(before, after);
+        Assert.NotEqual(barsBefore, panel.Find(".bar.teacher").GetAttribute("style"));
+        // At T = 20 the logits (|z| ≤ 4) are nearly flat: every entropy is close to log 10 ≈ 2.30.
+        Assert.All(after, text => Assert.StartsWith("H(p) = 2.", text));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Services.GetService<RunStore>()?.Dispose();
+            if (File.Exists(_database)) File.Delete(_database);
+        }
+        base.Dispose(disposing);
+    }
+}
