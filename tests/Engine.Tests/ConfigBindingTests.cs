@@ -8,6 +8,7 @@ public class ConfigBindingTests
 {
     private static readonly ExperimentCatalog Catalog = ExperimentCatalog.CreateDefault();
     private static readonly IExperimentDefinition Distill = Catalog.Find(ExperimentKinds.Distill)!;
+    private static readonly IExperimentDefinition Sweep = Catalog.Find(ExperimentKinds.TemperatureSweep)!;
 
     private static BindResult Bind(string json) =>
         Catalog.Bind(Distill, JsonDocument.Parse(json).RootElement, new MemorySink());
@@ -61,12 +62,25 @@ public class ConfigBindingTests
     }
 
     [Fact]
+    public void AModelThatWouldNotFitInMemoryIsRefusedWithTheEstimate()
+    {
+        var error = Assert.Single(Bind("""{ "teacher": { "model": "mlp", "hidden": [8192, 8192, 8192, 8192, 8192] } }""").Errors);
+        Assert.Equal("teacher.hidden", error.Path);
+        Assert.Contains("275 M parameters", error.Message);
+        Assert.Matches(@"about \d+(\.\d)? GB", error.Message);
+
+        // Activations count too: a wide CNN on a huge batch is refused.
+        Assert.Contains("student.hidden", Bind("""{ "batchSize": 65536, "student": { "model": "cnn", "channels": [256, 256], "hidden": [128] } }""").Errors.Select(e => e.Path));
+    }
+
+    [Fact]
     public void EveryPresetIsAValidConfig()
     {
-        foreach (var preset in Distill.Presets)
-        {
-            var result = Catalog.Bind(Distill, JsonSerializer.SerializeToElement(preset.Config), new MemorySink());
-            Assert.True(result.IsValid, $"{preset.Name}: {string.Join("; ", result.Errors)}");
-        }
+        foreach (var definition in new[] { Distill, Sweep })
+            foreach (var preset in definition.Presets)
+            {
+                var result = Catalog.Bind(definition, JsonSerializer.SerializeToElement(preset.Config), new MemorySink());
+                Assert.True(result.IsValid, $"{preset.Name}: {string.Join("; ", result.Errors)}");
+            }
     }
 }

@@ -19,6 +19,26 @@ public static class Classifiers
         _ => Mlp.CountParameters(MnistData.Pixels, config.Hidden, MnistData.Classes),
     };
 
+    /// <summary>
+    /// Rough bytes one training step needs (float32): weights, gradients and Adam's two moments (4 × parameters),
+    /// plus activations kept for the backward pass (about 3 values per unit per example: output, gradient,
+    /// dropout mask or pre-activation). Good to a factor of ~2: enough to refuse what cannot fit.
+    /// </summary>
+    public static long EstimateTrainingBytes(ClassifierConfig config, int batchSize)
+    {
+        long units = config.Hidden.Sum(h => (long)h) + MnistData.Pixels + MnistData.Classes;
+        if (config.Model == ClassifierModel.Cnn)
+        {
+            var side = MnistData.Side;
+            foreach (var c in config.Channels)
+            {
+                units += 2L * c * side * side; // convolution output and ReLU, before pooling
+                side /= 2;
+            }
+        }
+        return 4 * 4 * CountParameters(config) + 4 * 3 * units * batchSize;
+    }
+
     /// <summary>"784-800-800-10" or "conv 16-32 · 1568-100-10": how the UI names an architecture.</summary>
     public static string Describe(ClassifierConfig config)
     {

@@ -102,6 +102,7 @@ public sealed class ClassifierPhase : TrainingPhase
         var count = _data.TestIndices.Length;
         context.Summary[$"{Role}.test_accuracy"] = 1.0 - (double)errors / count;
         context.Summary[$"{Role}.test_errors"] = errors;
+        context.Summary["test.count"] = count;
         context.Summary[$"{Role}.params"] = _model.ParameterCount();
         context.Summary[$"{Role}.val_accuracy"] = Evaluate(_data.ValidationX, _data.ValidationY).Accuracy;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared.Experiments;
 using Vinula.Shared.Runs;
@@ -11,19 +12,23 @@ public static class DistillationRules
     public const int MaxLayers = 8;
     public const int MaxWidth = 8192;
 
+    /// <summary>What one model may need while it trains. Runs share the process with the dashboard and may run
+    /// side by side; a run that cannot fit must be refused up front, not kill the server mid-epoch.</summary>
+    public const long MaxTrainingBytes = 3L << 30;
+
     public static void Check(DistillationConfig config, IRunLibrary library, ValidationErrors errors)
     {
         if (config.Teacher is null) errors.Add("teacher", "teacher is required.");
-        else CheckModel("teacher", config.Teacher, errors);
+        else CheckModel("teacher", config.Teacher, config.BatchSize, errors);
         if (config.Student is null) errors.Add("student", "student is required.");
-        else CheckModel("student", config.Student, errors);
+        else CheckModel("student", config.Student, config.BatchSize, errors);
         errors.Range("alpha", config.Alpha, 0, 1);
         errors.Range("jitter", config.Jitter, 0, 8);
         if (config.TeacherRunId is { } teacherRunId)
             CheckTeacherRun(teacherRunId, library, errors);
     }
 
-    private static void CheckModel(string role, ClassifierConfig model, ValidationErrors errors)
+    private static void CheckModel(string role, ClassifierConfig model, int batchSize, ValidationErrors errors)
     {
         errors.Widths($"{role}.hidden", model.Hidden, MaxLayers, MaxWidth);
         if (model.Model == ClassifierModel.Cnn)
@@ -36,6 +41,18 @@ public static class DistillationRules
             errors.Add($"{role}.dropout", $"dropout must be at least 0 and less than 1; got {ValidationErrors.Format(model.Dropout)}.");
         if (model.Epochs is { } epochs)
             errors.Range($"{role}.epochs", epochs, 1, CommonRules.MaxEpochs);
+        if (model.Hidden is not null && model.Channels is not null && !errors.Any(e => e.Path.StartsWith(role + ".", StringComparison.Ordinal)))
+            CheckMemory(role, model, batchSize, errors);
+    }
+
+    private static void CheckMemory(string role, ClassifierConfig model, int batchSize, ValidationErrors errors)
+    {
+        var bytes = Classifiers.EstimateTrainingBytes(model, Math.Max(1, batchSize));
+        if (bytes <= MaxTrainingBytes) return;
+        var parameters = Classifiers.CountParameters(model);
+        errors.Add($"{role}.hidden",
+            $"This {role} would need about {bytes / 1e9:0.#} GB to train ({parameters / 1e6:0.#} M parameters with gradients and Adam's state, " +
+            $"plus activations for batch {batchSize}); the limit is {MaxTrainingBytes / 1e9:0.#} GB. Use narrower layers or a smaller batch.");
     }
 
     /// <summary>A reused teacher must come from a finished run that trained one.</summary>
