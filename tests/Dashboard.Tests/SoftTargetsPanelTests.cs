@@ -56,6 +56,19 @@ public sealed class SoftTargetsPanelTests : BunitContext
         Assert.All(after, text => Assert.StartsWith("H(p) = 2.", text));
     }
 
+    [Fact]
+    public void OtherDigitsShowsADifferentSetOfTestExamples()
+    {
+        var panel = Render<SoftTargetsPanel>(p => p.Add(x => x.RunId, "r1"));
+        var before = string.Join("|", panel.FindAll("[data-testid='soft-example']").Select(e => e.TextContent));
+
+        panel.Find("[data-testid='other-digits']").Click();
+
+        panel.WaitForAssertion(() =>
+            Assert.NotEqual(before, string.Join("|", panel.FindAll("[data-testid='soft-example']").Select(e => e.TextContent))));
+        Assert.Equal(8, panel.FindAll("[data-testid='soft-example']").Count);
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
