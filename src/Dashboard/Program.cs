@@ -15,7 +15,7 @@ app.MapExperimentsApi();
 app.MapRunsApi();
 app.MapVinulaEndpoints();
 
-app.Run();
+return app.RunVinula();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

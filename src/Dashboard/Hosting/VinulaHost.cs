@@ -1,3 +1,4 @@
+using Vinula.Dashboard.Storage;
 using Vinula.Engine.Hosting;
 
 namespace Vinula.Dashboard.Hosting;
@@ -26,6 +27,31 @@ public static class VinulaHost
         builder.WebHost.UseStaticWebAssets();
         return builder;
     }
+
+    /// <summary>
+    /// Runs the app until it stops. A database that cannot be opened is a clear one-paragraph message naming the
+    /// file and exit code 1, not a stack trace.
+    /// </summary>
+    public static int RunVinula(this WebApplication app)
+    {
+        try
+        {
+            // Open the database before the host starts, so a bad file is reported here and not as a host failure.
+            app.Services.GetRequiredService<RunStore>();
+            app.Run();
+            return 0;
+        }
+        catch (Exception e) when (Unwrap(e) is StorageUnavailableException storage)
+        {
+            Console.Error.WriteLine($"Vinula could not start: {storage.Message}");
+            return 1;
+        }
+    }
+
+    private static Exception Unwrap(Exception e) =>
+        e is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0])
+        : e.InnerException is StorageUnavailableException inner ? inner
+        : e;
 
     /// <summary>A path from configuration: absolute as is, relative against the repository root.</summary>
     public static string ResolvePath(this IHostEnvironment environment, string path) =>

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Vinula.Engine.Hosting;
+
+namespace Vinula.Dashboard.Tests;
+
+/// <summary>The dashboard as a real child process on a loopback port: for crashes (kill -9) and start-up failures.</summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AppProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Port { get; }
+    public HttpClient Http { get; }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts <c>Vinula.Dashboard.dll</c> (copied next to the tests) on a free port with the given database.</summary>
+    public static AppProcess Start(string databasePath)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Vinula.Dashboard.dll"));
+        start.Environment["Urls"] = $"http://127.0.0.1:{port}";
+        start.Environment["Storage__DatabasePath"] = databasePath;
+        start.Environment["Data__Directory"] = Path.Combine(RepositoryRoot.Find(), "data", "datasets");
+        start.Environment["Engine__Threads"] = "1";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return new AppProcess(Process.Start(start)!, port);
+    }
+
+    /// <summary>Waits until /healthz answers 200.</summary>
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (HasExited) throw new InvalidOperationException($"The app exited ({ExitCode}):\n{Output}");
+            try
+            {
+                if ((await Http.GetAsync("healthz")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The app did not become healthy:\n{Output}");
+    }
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A crash: SIGKILL, no shutdown code runs.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) Kill();
+        Http.Dispose();
+        _process.Dispose();
+        await Task.CompletedTask;
+    }
+}
