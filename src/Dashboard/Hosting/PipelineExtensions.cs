@@ -1,6 +1,7 @@
 using Scalar.AspNetCore;
 using Vinula.Dashboard.Components;
 using Vinula.Dashboard.Hubs;
+using Vinula.Dashboard.Security;
 
 namespace Vinula.Dashboard.Hosting;
 
@@ -12,6 +13,7 @@ public static class PipelineExtensions
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler(); // problem details without stack traces
         app.UseStatusCodePages();
+        app.UseMiddleware<AccessKeyMiddleware>();
         app.UseStaticFiles();
         app.UseAntiforgery();
         return app;

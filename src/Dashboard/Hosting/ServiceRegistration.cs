@@ -61,6 +61,7 @@ public static class ServiceRegistration
     /// <summary>The Blazor dashboard, the JSON API conventions and the OpenAPI document.</summary>
     public static IHostApplicationBuilder AddVinulaWeb(this IHostApplicationBuilder builder)
     {
+        builder.Services.Configure<Security.SecurityOptions>(builder.Configuration.GetSection(Security.SecurityOptions.SectionName));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.ConfigureHttpJsonOptions(o => VinulaJson.Configure(o.SerializerOptions));
