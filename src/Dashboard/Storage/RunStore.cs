@@ -185,6 +185,23 @@ public sealed class RunStore : IDisposable
         return _files.Find(f => f.Id.StartsWith(prefix)).Any();
     }
 
+    // ---- corpora ----------------------------------------------------------------------------------
+
+    private const string Corpora = "corpora";
+
+    /// <summary>Stores an uploaded corpus under a generated id; the name is for display only.</summary>
+    public Api.CorpusInfo SaveCorpus(string name, byte[] content)
+    {
+        var id = $"c{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
+        SaveFile($"{Corpora}/{id}", name, content, new BsonDocument { ["uploadedAt"] = DateTime.UtcNow });
+        return new Api.CorpusInfo(id, name, content.Length);
+    }
+
+    public IReadOnlyList<Api.CorpusInfo> ListCorpora() =>
+        [.. _files.Find(f => f.Id.StartsWith(Corpora + "/")).Select(f => new Api.CorpusInfo(f.Id[(Corpora.Length + 1)..], f.Filename, f.Length))];
+
+    public byte[]? LoadCorpus(string id) => ReadFile($"{Corpora}/{id}");
+
     /// <summary>Names are checked by the API (URL-safe, no '/'); here they only become part of an id.</summary>
     private static string FileId(string runId, string area, string name) => $"{runId}/{area}/{name}";
 
