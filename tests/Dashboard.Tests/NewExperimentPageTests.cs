@@ -14,25 +14,8 @@ using Vinula.Engine.Hosting;
 namespace Vinula.Dashboard.Tests;
 
 /// <summary>The distill form validates with the engine's rules and says which field is wrong.</summary>
-public sealed class NewExperimentPageTests : BunitContext
+public sealed class NewExperimentPageTests : DashboardContext
 {
-    private readonly string _database = Path.Combine(Path.GetTempPath(), $"vinula-bunit-{Guid.NewGuid():N}.db");
-
-    public NewExperimentPageTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddSingleton(new RunStore(_database));
-        Services.AddSingleton<RunEventBus>(_ => new RunEventBus(NullLogger<RunEventBus>.Instance));
-        Services.AddSingleton(ExperimentCatalog.CreateDefault());
-        Services.AddSingleton(new DatasetCatalog(new DataOptions { Directory = Path.GetTempPath() }));
-        Services.AddSingleton<IOptions<EngineOptions>>(Options.Create(new EngineOptions()));
-        Services.AddSingleton(sp => new RunScheduler(sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunEventBus>(),
-            sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
-            sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunScheduler>.Instance));
-        Services.AddSingleton<RunService>();
-    }
-
     private IRenderedComponent<NewExperimentPage> RenderDistill()
     {
         Render<MudPopoverProvider>();
@@ -84,15 +67,5 @@ public sealed class NewExperimentPageTests : BunitContext
         var page = RenderDistill();
         Field(page, "alpha").Input("1.5");
         page.WaitForAssertion(() => Assert.Contains("alpha must be between 0 and 1", page.Markup));
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            Services.GetService<RunStore>()?.Dispose();
-            if (File.Exists(_database)) File.Delete(_database);
-        }
-        base.Dispose(disposing);
     }
 }

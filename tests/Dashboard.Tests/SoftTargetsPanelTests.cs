@@ -12,19 +12,12 @@ using Vinula.Shared.Runs;
 namespace Vinula.Dashboard.Tests;
 
 /// <summary>The T slider redraws p_i(T) and q_i(T) from stored logits, without retraining.</summary>
-public sealed class SoftTargetsPanelTests : BunitContext
+public sealed class SoftTargetsPanelTests : DashboardContext
 {
-    private readonly string _database = Path.Combine(Path.GetTempPath(), $"vinula-soft-{Guid.NewGuid():N}.db");
-
     public SoftTargetsPanelTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        var store = new RunStore(_database);
-        Services.AddSingleton(store);
-        // No dataset cache here: the panel shows labels instead of digit images and must not try to fetch MNIST.
-        Services.AddSingleton(new DatasetCatalog(new DataOptions { Directory = Path.Combine(Path.GetTempPath(), $"no-data-{Guid.NewGuid():N}") }));
-
+        // No dataset cache (DashboardContext): the panel shows labels instead of digit images.
+        var store = Store;
         var run = new RunDocument { Id = "r1", Name = "r1", Kind = "distill", CreatedAt = DateTime.UtcNow };
         run.SetStatus(RunStatus.Completed, DateTime.UtcNow);
         store.Insert(run);
@@ -67,15 +60,5 @@ public sealed class SoftTargetsPanelTests : BunitContext
         panel.WaitForAssertion(() =>
             Assert.NotEqual(before, string.Join("|", panel.FindAll("[data-testid='soft-example']").Select(e => e.TextContent))));
         Assert.Equal(8, panel.FindAll("[data-testid='soft-example']").Count);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            Services.GetService<RunStore>()?.Dispose();
-            if (File.Exists(_database)) File.Delete(_database);
-        }
-        base.Dispose(disposing);
     }
 }

@@ -1,0 +1,47 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Vinula.Dashboard.Runs;
+using Vinula.Dashboard.Storage;
+using Vinula.Engine.Data;
+using Vinula.Engine.Experiments;
+using Vinula.Engine.Hosting;
+
+namespace Vinula.Dashboard.Tests;
+
+/// <summary>One bunit context for the dashboard's components: MudBlazor, loose JS interop, and the real run
+/// services on a fresh database (the scheduler is never started: nothing trains).</summary>
+public abstract class DashboardContext : BunitContext
+{
+    private readonly string _database = Path.Combine(Path.GetTempPath(), $"vinula-bunit-{Guid.NewGuid():N}.db");
+
+    protected DashboardContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(new RunStore(_database));
+        Services.AddSingleton(new RunEventBus(NullLogger<RunEventBus>.Instance));
+        Services.AddSingleton(ExperimentCatalog.CreateDefault());
+        // No dataset cache: components must never start a download.
+        Services.AddSingleton(new DatasetCatalog(new DataOptions { Directory = Path.Combine(Path.GetTempPath(), $"no-data-{Guid.NewGuid():N}") }));
+        Services.AddSingleton<IOptions<EngineOptions>>(Options.Create(new EngineOptions()));
+        Services.AddSingleton(sp => new RunScheduler(sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunEventBus>(),
+            sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
+            sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunScheduler>.Instance));
+        Services.AddSingleton<RunService>();
+    }
+
+    protected RunStore Store => Services.GetRequiredService<RunStore>();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Services.GetService<RunStore>()?.Dispose();
+            if (File.Exists(_database)) File.Delete(_database);
+        }
+        base.Dispose(disposing);
+    }
+}
