@@ -1,15 +1,6 @@
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using MudBlazor;
-using MudBlazor.Services;
 using Vinula.Dashboard.Components.Pages.New;
-using Vinula.Dashboard.Runs;
-using Vinula.Dashboard.Storage;
-using Vinula.Engine.Data;
-using Vinula.Engine.Experiments;
-using Vinula.Engine.Hosting;
 
 namespace Vinula.Dashboard.Tests;
 
