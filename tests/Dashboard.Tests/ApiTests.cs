@@ -109,6 +109,29 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
     }
 
     [Theory]
+    [InlineData("pca", 16)]
+    [InlineData("dense", 8)]
+    [InlineData("conv", 49)]
+    public async Task AnAutoencoderRunsThroughTheApiAndServesItsReconstructionGrids(string model, int latent)
+    {
+        var response = await PostJson("/api/runs", $$"""
+            { "kind": "autoencoder", "config": { "model": "{{model}}", "latentDim": {{latent}}, "epochs": 1, "trainSize": 300, "hidden": [32], "channels": 4 } }
+            """);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var run = await WaitForAsync((await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!.Id, r => r.Status.IsFinished());
+
+        Assert.True(run.Status == RunStatus.Completed, run.Error);
+        Assert.True(run.Summary["test.mse"] is > 0 and < 0.3);
+        var grid = Assert.Single(await _client.GetFromJsonAsync<List<ArtifactInfo>>($"/api/runs/{run.Id}/artifacts", VinulaJson.Options) ?? [],
+            a => a.Group == "reconstructions");
+        var png = await _client.GetAsync($"/api/runs/{run.Id}/artifacts/{grid.Name}");
+        Assert.Equal("image/png", png.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, (await png.Content.ReadAsByteArrayAsync())[..4]);
+    }
+
+    [Theory]
+    [InlineData("""{ "kind": "autoencoder", "config": { "model": "conv", "latentDim": 16 } }""", "config.latentDim")]
+    [InlineData("""{ "kind": "autoencoder", "config": { "model": "svd" } }""", "config.model")]
     [InlineData("""{ "kind": "distill", "config": { "temperature": 0 } }""", "config.temperature")]
     [InlineData("""{ "kind": "distill", "config": { "teacher": { "hidden": [0, 10] } } }""", "config.teacher.hidden[0]")]
     [InlineData("""{ "kind": "distill", "config": { "teacher": { "hidden": ["wide"] } } }""", "config.teacher.hidden[0]")]

@@ -16,7 +16,8 @@ public sealed class ExperimentCatalog
         _byKind = definitions.ToDictionary(d => d.Kind, StringComparer.Ordinal);
 
     /// <summary>The kinds built so far.</summary>
-    public static ExperimentCatalog CreateDefault() => new([new DistillExperiment(), new TemperatureSweep.TemperatureSweepExperiment()]);
+    public static ExperimentCatalog CreateDefault() =>
+        new([new DistillExperiment(), new TemperatureSweep.TemperatureSweepExperiment(), new Autoencoder.AutoencoderExperiment()]);
 
     public IReadOnlyCollection<IExperimentDefinition> All => _byKind.Values;
 

@@ -21,6 +21,7 @@ public partial class NewExperimentPage
     private ExperimentConfig _config = new DistillConfig();
     private readonly FieldErrors _errors = new();
     private DistillForm? _distillForm;
+    private AutoencoderForm? _autoencoderForm;
     private IReadOnlyList<RunDto> _teacherRuns = [];
     private RunDto? _source;
     private string? _preset;
@@ -47,6 +48,8 @@ public partial class NewExperimentPage
         DistillationConfig d =>
             (d.TeacherRunId is null ? $"Trains a teacher for {d.Teacher.Epochs ?? d.Epochs} epochs, then " : "Reuses a teacher, then trains ") +
             $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {d.Student.Epochs ?? d.Epochs} epochs each on {TrainDigits(d)} digits.",
+        AutoencoderConfig { Model: AutoencoderModel.Pca } a => $"Fits {a.LatentDim} principal components on {TrainDigits(a)} digits in one step.",
+        AutoencoderConfig a => $"Trains the autoencoder for {a.Epochs} epochs on {TrainDigits(a)} digits.",
         _ => "",
     };
 
@@ -92,6 +95,7 @@ public partial class NewExperimentPage
             // Keep a chosen teacher run: presets describe architectures and losses, not which run to reuse.
             if (config is DistillationConfig d && _config is DistillationConfig old) d.TeacherRunId = old.TeacherRunId;
             _distillForm?.ParseErrors.Clear();
+            _autoencoderForm?.ParseErrors.Clear();
             _config = config;
         }
         Validate();
@@ -110,9 +114,8 @@ public partial class NewExperimentPage
         if (_definition is null) return;
         foreach (var error in _definition.Validate(_config, Runs.Library))
             _errors.Set(error.Path, error.Message);
-        if (_distillForm is not null)
-            foreach (var (path, message) in _distillForm.ParseErrors)
-                _errors.Set(path, message);
+        foreach (var (path, message) in (_distillForm?.ParseErrors ?? []).Concat(_autoencoderForm?.ParseErrors ?? []))
+            _errors.Set(path, message);
     }
 
     private async Task StartAsync()

@@ -23,6 +23,7 @@ public partial class RunPage : IDisposable
     private RunDto? _run;
     private DistillConfig? _distill;
     private TemperatureSweepConfig? _sweep;
+    private AutoencoderConfig? _autoencoder;
     private ClassifierConfig? _teacher;
     private string _configText = "";
     private RunLive _live = new("");
@@ -77,6 +78,7 @@ public partial class RunPage : IDisposable
         _configText = JsonSerializer.Serialize(run.Config, new JsonSerializerOptions(VinulaJson.Options) { WriteIndented = true });
         _distill = run.Kind == ExperimentKinds.Distill ? run.Config.Deserialize<DistillConfig>(VinulaJson.Options) : null;
         _sweep = run.Kind == ExperimentKinds.TemperatureSweep ? run.Config.Deserialize<TemperatureSweepConfig>(VinulaJson.Options) : null;
+        _autoencoder = run.Kind == ExperimentKinds.Autoencoder ? run.Config.Deserialize<AutoencoderConfig>(VinulaJson.Options) : null;
         _teacher = ((DistillationConfig?)_distill ?? _sweep)?.Teacher;
     }
 

@@ -1,0 +1,90 @@
+using TorchSharp;
+using Vinula.Engine.Experiments.Autoencoder;
+using Vinula.Engine.Models;
+using Vinula.Engine.Training;
+using Vinula.Shared.Experiments;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Vinula.Engine.Tests;
+
+public class AutoencoderTests
+{
+    public AutoencoderTests() => TestData.InitTorch();
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(16)]
+    [InlineData(64)]
+    public void PcaTrainingErrorIsTheEckartYoungValue(int k)
+    {
+        using var scope = NewDisposeScope();
+        var mnist = TestData.Datasets.Mnist;
+        var rows = mnist.Train.Take(1000).ToArray();
+        var x = tensor(mnist.Gather(rows), [rows.Length, 784]);
+        using var pca = Pca.Fit(x, k);
+
+        // Σ_{i>k} σ_i² / (n·784) of the centred data, against the error of the actual reconstruction.
+        Assert.Equal(pca.EckartYoungMse, pca.ReconstructionMse(x), 10);
+        // And σ_i² really are the squared singular values of the centred data.
+        var centred = x.to(ScalarType.Float64) - x.to(ScalarType.Float64).mean([0]);
+        var singular = linalg.svdvals(centred).pow(2).data<double>().ToArray();
+        Assert.Equal(singular.Skip(k).Sum(), pca.Eigenvalues.Skip(k).Sum(), 6);
+    }
+
+    [Fact]
+    public void MoreComponentsNeverReconstructWorse()
+    {
+        using var scope = NewDisposeScope();
+        var mnist = TestData.Datasets.Mnist;
+        var x = tensor(mnist.Gather(mnist.Train.Take(500).ToArray()), [500, 784]);
+        var errors = new[] { 2, 8, 32 }.Select(k => { using var p = Pca.Fit(x, k); return p.ReconstructionMse(x); }).ToList();
+        Assert.True(errors[0] > errors[1] && errors[1] > errors[2]);
+    }
+
+    [Theory]
+    [InlineData("dense")]
+    [InlineData("conv")]
+    public void AutoencodersOverfitATinyBatch(string kind)
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(5);
+        var mnist = TestData.Datasets.Mnist;
+        var x = tensor(mnist.Gather(mnist.Train.Take(32).ToArray()), [32, 784]);
+        using nn.Module<Tensor, Tensor> model = kind == "conv" ? new ConvAutoencoder(28, 8, 1) : new DenseAutoencoder(784, [64], 8);
+        using var optimizer = optim.Adam(model.parameters(), 1e-2);
+        var first = F.mse_loss(model.forward(x), x).item<float>();
+        for (var i = 0; i < 300; i++)
+        {
+            using var step = NewDisposeScope();
+            optimizer.zero_grad();
+            F.mse_loss(model.forward(x), x).backward();
+            optimizer.step();
+        }
+        var last = F.mse_loss(model.forward(x), x).item<float>();
+        Assert.True(last < first * 0.3, $"{kind}: {first} → {last}");
+        Assert.Equal([32L, kind == "conv" ? 49 : 8], ((IAutoencoder)model).Encode(x).shape);
+    }
+
+    [Theory]
+    [InlineData(AutoencoderModel.Pca, 16)]
+    [InlineData(AutoencoderModel.Dense, 8)]
+    [InlineData(AutoencoderModel.Conv, 49)]
+    public void ADryRunReportsTestMseAndStoresReconstructionGrids(AutoencoderModel model, int latent)
+    {
+        var sink = new MemorySink();
+        var context = new RunContext(sink.RunId, sink, sink, TestData.Datasets, TorchSharp.torch.CPU);
+        var config = new AutoencoderConfig { Model = model, LatentDim = latent, Epochs = 2, TrainSize = 500, Hidden = [32], Channels = 8 };
+        using (var run = new AutoencoderExperiment().Create(config, context))
+            new TrainingRunner(context).Run(run, resume: false, default);
+
+        Assert.InRange(context.Summary["test.mse"], 0.001, 0.3); // a dry run: a few steps, not a trained model
+        var grids = sink.Artifacts.Values.Where(a => a.Info.Group == ReconstructionGrid.Group).ToList();
+        Assert.Equal(model == AutoencoderModel.Pca ? 1 : 2, grids.Count); // one per epoch; PCA has none, only its fit
+        Assert.All(grids, g => Assert.Equal("image/png", g.Info.ContentType));
+        if (model == AutoencoderModel.Pca)
+            Assert.Equal(context.Summary["train.mse_eckart_young"], context.Summary["train.mse"], 9);
+        else
+            Assert.Equal(2, sink.Series("ae/test_mse").Count());
+    }
+}
