@@ -17,7 +17,7 @@ public sealed class ExperimentCatalog
 
     /// <summary>The kinds built so far.</summary>
     public static ExperimentCatalog CreateDefault() =>
-        new([new DistillExperiment(), new TemperatureSweep.TemperatureSweepExperiment(), new Autoencoder.AutoencoderExperiment()]);
+        new([new DistillExperiment(), new TemperatureSweep.TemperatureSweepExperiment(), new Autoencoder.AutoencoderExperiment(), new Vae.VaeExperiment()]);
 
     public IReadOnlyCollection<IExperimentDefinition> All => _byKind.Values;
 

@@ -31,6 +31,8 @@ public static class Formats
     /// <summary>The number a run is judged by, for the list: the student's accuracy for distillation.</summary>
     public static (string Label, string Value)? KeyMetric(RunDto run)
     {
+        if (run.Summary.TryGetValue("test.elbo", out var elbo))
+            return ("test ELBO (nats)", elbo.ToString("0.0", CultureInfo.InvariantCulture));
         if (run.Summary.TryGetValue("best_temperature", out var best)
             && run.Summary.TryGetValue($"student.test_accuracy@{best.ToString(CultureInfo.InvariantCulture)}", out var atBest))
             return ($"student acc at best T = {best.ToString(CultureInfo.InvariantCulture)}", Accuracy(atBest));

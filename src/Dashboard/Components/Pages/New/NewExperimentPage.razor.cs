@@ -22,6 +22,7 @@ public partial class NewExperimentPage
     private readonly FieldErrors _errors = new();
     private DistillForm? _distillForm;
     private AutoencoderForm? _autoencoderForm;
+    private VaeForm? _vaeForm;
     private IReadOnlyList<RunDto> _teacherRuns = [];
     private RunDto? _source;
     private string? _preset;
@@ -50,6 +51,7 @@ public partial class NewExperimentPage
             $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {d.Student.Epochs ?? d.Epochs} epochs each on {TrainDigits(d)} digits.",
         AutoencoderConfig { Model: AutoencoderModel.Pca } a => $"Fits {a.LatentDim} principal components on {TrainDigits(a)} digits in one step.",
         AutoencoderConfig a => $"Trains the autoencoder for {a.Epochs} epochs on {TrainDigits(a)} digits.",
+        VaeConfig v => $"Trains the VAE for {v.Epochs} epochs on {TrainDigits(v)} digits" + (v.LatentDim == 2 ? ", drawing its manifold every epoch." : "."),
         _ => "",
     };
 
@@ -96,6 +98,7 @@ public partial class NewExperimentPage
             if (config is DistillationConfig d && _config is DistillationConfig old) d.TeacherRunId = old.TeacherRunId;
             _distillForm?.ParseErrors.Clear();
             _autoencoderForm?.ParseErrors.Clear();
+            _vaeForm?.ParseErrors.Clear();
             _config = config;
         }
         Validate();
@@ -114,7 +117,7 @@ public partial class NewExperimentPage
         if (_definition is null) return;
         foreach (var error in _definition.Validate(_config, Runs.Library))
             _errors.Set(error.Path, error.Message);
-        foreach (var (path, message) in (_distillForm?.ParseErrors ?? []).Concat(_autoencoderForm?.ParseErrors ?? []))
+        foreach (var (path, message) in (_distillForm?.ParseErrors ?? []).Concat(_autoencoderForm?.ParseErrors ?? []).Concat(_vaeForm?.ParseErrors ?? []))
             _errors.Set(path, message);
     }
 

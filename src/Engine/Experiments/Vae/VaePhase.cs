@@ -1,0 +1,162 @@
+using System.Text.Json;
+using TorchSharp;
+using Vinula.Engine.Data;
+using Vinula.Engine.Imaging;
+using Vinula.Engine.Losses;
+using Vinula.Engine.Models;
+using Vinula.Engine.Training;
+using Vinula.Shared;
+using static TorchSharp.torch;
+
+namespace Vinula.Engine.Experiments.Vae;
+
+/// <summary>
+/// Trains a VAE on −ELBO (β weighs the KL); after each epoch the test ELBO, reconstruction and KL, the number of
+/// active units (Burda et al. 2016: Cov_x(E_q[z_u]) &gt; 0.01), samples from the prior drawn from one fixed noise
+/// batch, and for a 2-D latent the manifold: the decoder over a grid of z through the Gaussian inverse CDF.
+/// </summary>
+public sealed class VaePhase : TrainingPhase
+{
+    public const int ManifoldSide = 20;
+    private const int EvalBatch = 1000;
+    private const double ActiveThreshold = 0.01;
+    private readonly Models.Vae _model;
+    private readonly ClassifierData _data;
+    private readonly TorchSharp.Modules.Adam _optimizer;
+    private readonly Tensor _noise;
+    private readonly int _batchSize;
+    private readonly int _seed;
+    private readonly double _beta;
+    private int[] _order = [];
+
+    public VaePhase(PhasePlan plan, Models.Vae model, ClassifierData data, double learningRate, int batchSize, int seed, double beta) : base(plan)
+    {
+        _model = model;
+        _data = data;
+        _batchSize = batchSize;
+        _seed = seed;
+        _beta = beta;
+        _optimizer = optim.Adam(model.parameters(), learningRate);
+        // One noise batch for the whole run, so the sample grids of successive epochs compare (pytorch/examples dcgan).
+        var generator = new Generator((ulong)Seeds.Mix(seed, Seeds.Of("prior-samples")));
+        _noise = randn([100, model.Latent], generator: generator).to(data.TrainX.device).DetachFromDisposeScope();
+    }
+
+    public override void BeginEpoch(int epoch)
+    {
+        _model.train();
+        _order = Subsets.EpochOrder(_data.TrainCount, _seed, epoch);
+        torch.manual_seed(Seeds.Mix(_seed, Seeds.Of(Role), epoch)); // ε of the reparameterisation, repeatable on resume
+    }
+
+    public override IReadOnlyList<StepValue> Step(int epoch, int step)
+    {
+        var start = step * _batchSize;
+        var count = Math.Min(_batchSize, _data.TrainCount - start);
+        var rows = tensor(_order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64).to(_data.TrainX.device);
+        var x = _data.TrainX.index_select(0, rows);
+        _optimizer.zero_grad();
+        var (mu, logVar) = _model.Encode(x);
+        var parts = VaeLoss.Compute(_model.DecodeLogits(VaeLoss.Sample(mu, logVar)), x, mu, logVar, _beta);
+        parts.Loss.backward();
+        _optimizer.step();
+        return
+        [
+            new StepValue("train_loss", parts.Loss.item<float>()),
+            new StepValue("elbo", parts.Elbo.item<float>()),
+            new StepValue("recon", parts.Reconstruction.item<float>()),
+            new StepValue("kl", parts.Kl.item<float>()),
+        ];
+    }
+
+    public override void EndEpoch(int epoch, long globalStep, RunContext context)
+    {
+        var test = Evaluate(_data.TestX);
+        context.Metrics(globalStep,
+            ($"{Role}/test_elbo", test.Elbo), ($"{Role}/test_recon", test.Recon), ($"{Role}/test_kl", test.Kl),
+            ($"{Role}/active_units", test.ActiveUnits));
+
+        var samples = _model.Decode(_noise);
+        context.Artifact($"samples-e{epoch + 1:000}.png", "image/png", globalStep, "samples",
+            Png.Grid(samples.ToFloats(), 100, 10, MnistData.Side, MnistData.Side, scale: 1));
+        if (_model.Latent == 2)
+            context.Artifact($"manifold-e{epoch + 1:000}.png", "image/png", globalStep, "manifold", Manifold());
+        context.Log($"{Role}: epoch {epoch + 1} test ELBO {test.Elbo:0.0} nats (reconstruction {test.Recon:0.0}, KL {test.Kl:0.00}), " +
+                    $"{test.ActiveUnits} of {_model.Latent} latent units active.");
+    }
+
+    public override void Complete(long globalStep, RunContext context)
+    {
+        var test = Evaluate(_data.TestX);
+        var s = context.Summary;
+        s["test.elbo"] = test.Elbo;
+        s["test.recon"] = test.Recon;
+        s["test.kl"] = test.Kl;
+        s["active_units"] = test.ActiveUnits;
+        s[$"{Role}.params"] = _model.ParameterCount();
+        context.Artifact("kl-per-dimension.json", "application/json", globalStep, "kl",
+            JsonSerializer.SerializeToUtf8Bytes(new { klPerDimension = test.KlPerDimension, activity = test.Activity }, VinulaJson.Options));
+    }
+
+    /// <summary>ELBO terms on a split (β = 1, through sampled z, in nats per image), KL per dimension, and each
+    /// unit's activity Cov_x(E_q[z_u]).</summary>
+    private (double Elbo, double Recon, double Kl, int ActiveUnits, double[] KlPerDimension, double[] Activity) Evaluate(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        _model.eval();
+        double recon = 0;
+        var klPerDim = zeros(_model.Latent, dtype: ScalarType.Float64);
+        var means = new List<Tensor>();
+        for (long start = 0; start < x.shape[0]; start += EvalBatch)
+        {
+            var chunk = x.narrow(0, start, Math.Min(EvalBatch, x.shape[0] - start));
+            var (mu, logVar) = _model.Encode(chunk);
+            var logits = _model.DecodeLogits(VaeLoss.Sample(mu, logVar));
+            recon += nn.functional.binary_cross_entropy_with_logits(logits, chunk, reduction: nn.Reduction.Sum).to(ScalarType.Float64).item<double>();
+            // dim: named: a literal 0 would convert to ScalarType and pick sum(ScalarType), a sum over everything.
+            klPerDim += VaeLoss.KlToStandardNormal(mu, logVar).sum(dim: 0).to(ScalarType.Float64);
+            means.Add(mu);
+        }
+        var n = (double)x.shape[0];
+        var klDims = (klPerDim / n).data<double>().ToArray();
+        var activity = torch.cat(means, 0).to(ScalarType.Float64).var(dim: 0).data<double>().ToArray();
+        var kl = klDims.Sum();
+        return (-(recon / n + kl), recon / n, kl, activity.Count(a => a > ActiveThreshold), klDims, activity);
+    }
+
+    /// <summary>Decodes z on a grid of Φ⁻¹((i + ½)/n) per axis, so equal areas of the prior get equal space.</summary>
+    private byte[] Manifold()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var quantiles = (arange(ManifoldSide, dtype: ScalarType.Float32) + 0.5f) / ManifoldSide;
+        var axis = special.erfinv(quantiles * 2 - 1) * MathF.Sqrt(2);
+        // Row-major image grid: z₁ grows left to right along a row, z₂ grows bottom to top.
+        var z1 = axis.repeat(ManifoldSide);
+        var z2 = axis.flip(0).repeat_interleave(ManifoldSide);
+        var images = _model.Decode(stack([z1, z2], 1).to(_data.TrainX.device));
+        return Png.Grid(images.ToFloats(), ManifoldSide * ManifoldSide, ManifoldSide, MnistData.Side, MnistData.Side, scale: 1, padding: 0);
+    }
+
+    public override void Save(BinaryWriter writer)
+    {
+        _model.save(writer);
+        _optimizer.save_state_dict(writer);
+    }
+
+    public override void Load(BinaryReader reader)
+    {
+        _model.load(reader);
+        _optimizer.load_state_dict(reader);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _optimizer.Dispose();
+            _noise.Dispose();
+        }
+    }
+}
