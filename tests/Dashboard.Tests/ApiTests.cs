@@ -143,6 +143,25 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
     }
 
     [Theory]
+    [InlineData("gan")]
+    [InlineData("cgan")]
+    public async Task AGanRunsThroughTheApiWithBothLossesAndSampleGrids(string kind)
+    {
+        var response = await PostJson("/api/runs", $$"""{ "kind": "{{kind}}", "config": { "epochs": 2, "trainSize": 300, "hidden": [32] } }""");
+        var run = await WaitForAsync((await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!.Id, r => r.Status.IsFinished());
+
+        Assert.True(run.Status == RunStatus.Completed, run.Error);
+        Assert.True(run.Summary.ContainsKey("d.loss") && run.Summary.ContainsKey("g.loss"));
+        var metrics = await _client.GetStringAsync($"/api/runs/{run.Id}/metrics?format=csv");
+        Assert.Contains("\nd/loss,", metrics);
+        Assert.Contains("\ng/loss,", metrics);
+        var artifacts = await _client.GetFromJsonAsync<List<ArtifactInfo>>($"/api/runs/{run.Id}/artifacts", VinulaJson.Options);
+        Assert.Equal(2, artifacts!.Count(a => a.Group == "samples"));
+    }
+
+    [Theory]
+    [InlineData("""{ "kind": "gan", "config": { "discriminatorSteps": 0 } }""", "config.discriminatorSteps")]
+    [InlineData("""{ "kind": "cgan", "config": { "latentDim": -3 } }""", "config.latentDim")]
     [InlineData("""{ "kind": "vae", "config": { "latentDim": 0 } }""", "config.latentDim")]
     [InlineData("""{ "kind": "vae", "config": { "beta": -1 } }""", "config.beta")]
     [InlineData("""{ "kind": "autoencoder", "config": { "model": "conv", "latentDim": 16 } }""", "config.latentDim")]

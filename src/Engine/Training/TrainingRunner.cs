@@ -87,8 +87,9 @@ public sealed class TrainingRunner(RunContext context)
             if ((step + 1) % window == 0 || step == plan.StepsPerEpoch - 1)
             {
                 var now = DateTime.UtcNow;
+                // A name with '/' is a whole series name (a GAN's d/loss and g/loss); others get the role's prefix.
                 context.Sink.Metrics([.. order.Select(n => new Shared.Events.MetricPoint(
-                    $"{plan.Role}/{n}", _globalStep, sums[n].Sum / sums[n].Count, now))]);
+                    n.Contains('/') ? n : $"{plan.Role}/{n}", _globalStep, sums[n].Sum / sums[n].Count, now))]);
                 sums.Clear();
                 order.Clear();
             }

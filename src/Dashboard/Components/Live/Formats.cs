@@ -47,7 +47,7 @@ public static class Formats
         ("student.test_accuracy", "student acc"),
         ("test.mse", "test MSE"),
         ("test.elbo", "test ELBO"),
-        ("g.loss", "G loss"),
+        ("g.loss", "G loss (last epoch)"),
         ("bleu4", "BLEU-4"),
     ];
 }

@@ -38,7 +38,7 @@ public sealed class VaePhase : TrainingPhase
         _beta = beta;
         _optimizer = optim.Adam(model.parameters(), learningRate);
         // One noise batch for the whole run, so the sample grids of successive epochs compare (pytorch/examples dcgan).
-        var generator = new Generator((ulong)Seeds.Mix(seed, Seeds.Of("prior-samples")));
+        var generator = new TorchSharp.torch.Generator((ulong)Seeds.Mix(seed, Seeds.Of("prior-samples")));
         _noise = randn([100, model.Latent], generator: generator).to(data.TrainX.device).DetachFromDisposeScope();
     }
 

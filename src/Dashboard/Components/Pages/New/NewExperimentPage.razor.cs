@@ -23,6 +23,7 @@ public partial class NewExperimentPage
     private DistillForm? _distillForm;
     private AutoencoderForm? _autoencoderForm;
     private VaeForm? _vaeForm;
+    private GanForm? _ganForm;
     private IReadOnlyList<RunDto> _teacherRuns = [];
     private RunDto? _source;
     private string? _preset;
@@ -51,6 +52,7 @@ public partial class NewExperimentPage
             $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {d.Student.Epochs ?? d.Epochs} epochs each on {TrainDigits(d)} digits.",
         AutoencoderConfig { Model: AutoencoderModel.Pca } a => $"Fits {a.LatentDim} principal components on {TrainDigits(a)} digits in one step.",
         AutoencoderConfig a => $"Trains the autoencoder for {a.Epochs} epochs on {TrainDigits(a)} digits.",
+        GanConfigBase g => $"Trains G and D for {g.Epochs} epochs on {TrainDigits(g)} digits, {g.DiscriminatorSteps} D step(s) per G step.",
         VaeConfig v => $"Trains the VAE for {v.Epochs} epochs on {TrainDigits(v)} digits" + (v.LatentDim == 2 ? ", drawing its manifold every epoch." : "."),
         _ => "",
     };
@@ -99,6 +101,7 @@ public partial class NewExperimentPage
             _distillForm?.ParseErrors.Clear();
             _autoencoderForm?.ParseErrors.Clear();
             _vaeForm?.ParseErrors.Clear();
+            _ganForm?.ParseErrors.Clear();
             _config = config;
         }
         Validate();
@@ -117,7 +120,7 @@ public partial class NewExperimentPage
         if (_definition is null) return;
         foreach (var error in _definition.Validate(_config, Runs.Library))
             _errors.Set(error.Path, error.Message);
-        foreach (var (path, message) in (_distillForm?.ParseErrors ?? []).Concat(_autoencoderForm?.ParseErrors ?? []).Concat(_vaeForm?.ParseErrors ?? []))
+        foreach (var (path, message) in (_distillForm?.ParseErrors ?? []).Concat(_autoencoderForm?.ParseErrors ?? []).Concat(_vaeForm?.ParseErrors ?? []).Concat(_ganForm?.ParseErrors ?? []))
             _errors.Set(path, message);
     }
 

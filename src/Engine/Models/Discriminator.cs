@@ -1,0 +1,39 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Vinula.Engine.Models;
+
+/// <summary>
+/// An MLP discriminator: a flattened image (plus a one-hot label when conditional) → (Linear → LeakyReLU → Dropout)
+/// per hidden width → one logit: "how real is it?". Logits, not probabilities: the loss uses BCE with logits.
+/// </summary>
+public sealed class Discriminator : Module<Tensor, Tensor>
+{
+    private readonly Sequential layers;
+
+    public Discriminator(int inputs, IReadOnlyList<int> hidden, int conditions = 0, double dropout = 0.3) : base(nameof(Discriminator))
+    {
+        var modules = new List<(string, Module<Tensor, Tensor>)>();
+        var width = inputs + conditions;
+        for (var i = 0; i < hidden.Count; i++)
+        {
+            modules.Add(($"fc{i}", Linear(width, hidden[i])));
+            modules.Add(($"act{i}", LeakyReLU(0.2)));
+            if (dropout > 0) modules.Add(($"drop{i}", Dropout(dropout)));
+            width = hidden[i];
+        }
+        modules.Add(("out", Linear(width, 1)));
+        layers = Sequential(modules);
+        RegisterComponents();
+    }
+
+    /// <summary>Logits [B] for images [B, 784] (or images and one-hot labels concatenated).</summary>
+    public override Tensor forward(Tensor input) => layers.forward(input).squeeze(-1);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) layers.Dispose();
+        base.Dispose(disposing);
+    }
+}
