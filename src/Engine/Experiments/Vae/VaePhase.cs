@@ -94,6 +94,12 @@ public sealed class VaePhase : TrainingPhase
         s["test.kl"] = test.Kl;
         s["active_units"] = test.ActiveUnits;
         s[$"{Role}.params"] = _model.ParameterCount();
+        using (torch.no_grad())
+        {
+            _model.eval();
+            var (mu, _) = _model.Encode(_data.TestX);
+            using (mu) Analysis.LatentCodes.Store(context, mu, [.. _data.Mnist.GatherLabels(_data.TestIndices).Select(l => (int)l)], globalStep);
+        }
         context.Artifact("kl-per-dimension.json", "application/json", globalStep, "kl",
             JsonSerializer.SerializeToUtf8Bytes(new { klPerDimension = test.KlPerDimension, activity = test.Activity }, VinulaJson.Options));
     }
