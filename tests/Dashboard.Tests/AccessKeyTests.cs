@@ -17,6 +17,18 @@ public sealed class AccessKeyTests : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Posts the access form the way a browser does: with the anti-forgery token of the page it came from.</summary>
+    private static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, string key, string returnUrl)
+    {
+        var page = await client.GetStringAsync("/access");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"(__RequestVerificationToken[^\"]*)\" value=\"([^\"]+)\"");
+        Assert.True(token.Success, "The access form carries no anti-forgery token.");
+        return await client.PostAsync("/access", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["key"] = key, ["returnUrl"] = returnUrl, [token.Groups[1].Value] = System.Net.WebUtility.HtmlDecode(token.Groups[2].Value),
+        }));
+    }
+
     private HttpClient Client() => _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     [Fact]
@@ -47,13 +59,13 @@ public sealed class AccessKeyTests : IAsyncLifetime
         var form = await client.GetStringAsync(page.Headers.Location);
         Assert.Contains("name=\"key\"", form);
 
-        var bad = await client.PostAsync("/access", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = "nope", ["returnUrl"] = "/" }));
+        var bad = await SubmitAsync(client, "nope", "/");
         Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
 
-        var good = await client.PostAsync("/access", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = Key, ["returnUrl"] = "/runs/abc?tab=log" }));
+        var good = await SubmitAsync(client, Key, "/runs/abc?tab=log");
         Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
         Assert.Equal("/runs/abc?tab=log", good.Headers.Location!.ToString());
-        var cookie = Assert.Single(good.Headers.GetValues("Set-Cookie"));
+        var cookie = Assert.Single(good.Headers.GetValues("Set-Cookie"), c => c.StartsWith("vinula_access=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(Uri.EscapeDataString(Key), cookie);
         Assert.DoesNotContain("horse", cookie);
@@ -67,8 +79,16 @@ public sealed class AccessKeyTests : IAsyncLifetime
     public async Task TheAccessPageNeverRedirectsToAnotherSite()
     {
         var client = Client();
-        var response = await client.PostAsync("/access", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = Key, ["returnUrl"] = "//evil.example/x" }));
+        var response = await SubmitAsync(client, Key, "//evil.example/x");
         Assert.Equal("/", response.Headers.Location!.ToString());
+    }
+
+    [Fact]
+    public async Task TheAccessFormRefusesAPostWithoutItsAntiForgeryToken()
+    {
+        var response = await Client().PostAsync("/access", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = Key, ["returnUrl"] = "/" }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie") && response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("vinula_access=")));
     }
 
     public async ValueTask DisposeAsync()

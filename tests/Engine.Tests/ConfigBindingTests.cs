@@ -73,10 +73,22 @@ public class ConfigBindingTests
         Assert.Contains("student.hidden", Bind("""{ "batchSize": 65536, "student": { "model": "cnn", "channels": [256, 256], "hidden": [128] } }""").Errors.Select(e => e.Path));
     }
 
+    [Theory]
+    [InlineData(ExperimentKinds.Autoencoder, """{ "hidden": [4096, 4096, 4096, 4096] , "batchSize": 65536 }""", "hidden")]
+    [InlineData(ExperimentKinds.Autoencoder, """{ "model": "conv", "latentDim": 49, "channels": 256, "batchSize": 65536 }""", "channels")]
+    [InlineData(ExperimentKinds.Vae, """{ "hidden": [4096, 4096, 4096, 4096], "batchSize": 65536 }""", "hidden")]
+    [InlineData(ExperimentKinds.Gan, """{ "hidden": [4096, 4096, 4096, 4096], "batchSize": 65536 }""", "hidden")]
+    public void GenerativeModelsThatWouldNotFitAreRefusedToo(string kind, string json, string path)
+    {
+        var error = Assert.Single(Catalog.Bind(Catalog.Find(kind)!, JsonDocument.Parse(json).RootElement, new MemorySink()).Errors);
+        Assert.Equal(path, error.Path);
+        Assert.Contains("GB to train", error.Message);
+    }
+
     [Fact]
     public void EveryPresetIsAValidConfig()
     {
-        foreach (var definition in new[] { Distill, Sweep })
+        foreach (var definition in Catalog.All)
             foreach (var preset in definition.Presets)
             {
                 var result = Catalog.Bind(definition, JsonSerializer.SerializeToElement(preset.Config), new MemorySink());

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
 namespace Vinula.Dashboard.Security;
@@ -27,12 +28,12 @@ public sealed class AccessKeyMiddleware(RequestDelegate next, IOptions<SecurityO
 
     private readonly byte[]? _key = string.IsNullOrEmpty(options.Value.AccessKey) ? null : Encoding.UTF8.GetBytes(options.Value.AccessKey);
 
-    public Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context, IAntiforgery antiforgery)
     {
         if (_key is null || context.Request.Path.StartsWithSegments("/healthz") || IsAuthorised(context.Request))
             return next(context);
         if (context.Request.Path.StartsWithSegments(AccessPath))
-            return AccessPageAsync(context);
+            return AccessPageAsync(context, antiforgery);
 
         if (WantsJson(context.Request))
         {
@@ -64,12 +65,19 @@ public sealed class AccessKeyMiddleware(RequestDelegate next, IOptions<SecurityO
         || request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>GET: the form. POST: check the key, set the cookie, go back where the user was going.</summary>
-    private async Task AccessPageAsync(HttpContext context)
+    private async Task AccessPageAsync(HttpContext context, IAntiforgery antiforgery)
     {
         var returnUrl = LocalUrl(context.Request.Query["returnUrl"].ToString());
         string? error = null;
         if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
         {
+            // Anti-forgery: another site must not be able to post a key (its own) into this browser.
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await context.Response.WriteAsync("The form expired or did not come from this site; reload the page and try again.");
+                return;
+            }
             var form = await context.Request.ReadFormAsync();
             returnUrl = LocalUrl(form["returnUrl"].ToString());
             if (Matches(Encoding.UTF8.GetBytes(form["key"].ToString()), _key!))
@@ -88,15 +96,16 @@ public sealed class AccessKeyMiddleware(RequestDelegate next, IOptions<SecurityO
             error = "That is not the access key.";
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         }
+        var tokens = antiforgery.GetAndStoreTokens(context);
         context.Response.ContentType = "text/html; charset=utf-8";
-        await context.Response.WriteAsync(Page(returnUrl, error));
+        await context.Response.WriteAsync(Page(returnUrl, error, tokens.FormFieldName, tokens.RequestToken ?? ""));
     }
 
     /// <summary>Only paths of this site: never redirect elsewhere (an open redirect would help phishing).</summary>
     private static string LocalUrl(string url) =>
         url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
 
-    private static string Page(string returnUrl, string? error) => $$"""
+    private static string Page(string returnUrl, string? error, string tokenField, string token) => $$"""
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>Access key · Vinula</title>
@@ -113,6 +122,7 @@ public sealed class AccessKeyMiddleware(RequestDelegate next, IOptions<SecurityO
           {{(error is null ? "" : $"<p class=\"error\">{WebUtility.HtmlEncode(error)}</p>")}}
           <input type="password" name="key" autocomplete="current-password" aria-label="Access key" autofocus required>
           <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(returnUrl)}}">
+          <input type="hidden" name="{{WebUtility.HtmlEncode(tokenField)}}" value="{{WebUtility.HtmlEncode(token)}}">
           <button type="submit">Continue</button>
         </form></body></html>
         """;

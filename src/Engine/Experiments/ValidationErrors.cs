@@ -40,6 +40,26 @@ public sealed class ValidationErrors : List<ValidationError>
             Range($"{path}[{i}]", widths[i], 1, maxWidth);
     }
 
+    /// <summary>What one model may need while it trains. Runs share the process with the dashboard and may run
+    /// side by side; a run that cannot fit must be refused up front, not kill the server mid-epoch.</summary>
+    public const long MaxTrainingBytes = 3L << 30;
+
+    /// <summary>
+    /// Refuses a model whose rough training footprint exceeds <see cref="MaxTrainingBytes"/>: weights, gradients
+    /// and Adam's two moments (4 × 4 bytes per parameter) plus activations kept for the backward pass (about 3
+    /// float32 values per unit per example). Good to a factor of ~2: enough to refuse what cannot fit.
+    /// </summary>
+    /// <param name="scope">Skip when a field under this prefix (e.g. "teacher.") is already wrong; null: when any is.</param>
+    public void Memory(string path, string what, long parameters, long unitsPerExample, int batchSize, string? scope = null)
+    {
+        if (scope is null ? Count > 0 : this.Any(e => e.Path.StartsWith(scope, StringComparison.Ordinal)))
+            return; // the estimate needs valid sizes
+        var bytes = 16 * parameters + 12 * unitsPerExample * Math.Max(1, batchSize);
+        if (bytes <= MaxTrainingBytes) return;
+        Add(path, $"This {what} would need about {bytes / 1e9:0.#} GB to train ({parameters / 1e6:0.#} M parameters with gradients and Adam's state, " +
+                  $"plus activations for batch {batchSize}); the limit is {MaxTrainingBytes / 1e9:0.#} GB. Use narrower layers or a smaller batch.");
+    }
+
     /// <summary>The last segment of a path, as the user sees the field ("teacher.hidden[0]" → "hidden[0]").</summary>
     private static string Label(string path) => path[(path.LastIndexOf('.') + 1)..];
 

@@ -19,12 +19,8 @@ public static class Classifiers
         _ => Mlp.CountParameters(MnistData.Pixels, config.Hidden, MnistData.Classes),
     };
 
-    /// <summary>
-    /// Rough bytes one training step needs (float32): weights, gradients and Adam's two moments (4 × parameters),
-    /// plus activations kept for the backward pass (about 3 values per unit per example: output, gradient,
-    /// dropout mask or pre-activation). Good to a factor of ~2: enough to refuse what cannot fit.
-    /// </summary>
-    public static long EstimateTrainingBytes(ClassifierConfig config, int batchSize)
+    /// <summary>Units whose activations a training step keeps per example (input, hidden layers, conv maps, logits).</summary>
+    public static long ActivationUnits(ClassifierConfig config)
     {
         long units = config.Hidden.Sum(h => (long)h) + MnistData.Pixels + MnistData.Classes;
         if (config.Model == ClassifierModel.Cnn)
@@ -36,7 +32,7 @@ public static class Classifiers
                 side /= 2;
             }
         }
-        return 4 * 4 * CountParameters(config) + 4 * 3 * units * batchSize;
+        return units;
     }
 
     /// <summary>"784-800-800-10" or "conv 16-32 · 1568-100-10": how the UI names an architecture.</summary>

@@ -12,10 +12,6 @@ public static class DistillationRules
     public const int MaxLayers = 8;
     public const int MaxWidth = 8192;
 
-    /// <summary>What one model may need while it trains. Runs share the process with the dashboard and may run
-    /// side by side; a run that cannot fit must be refused up front, not kill the server mid-epoch.</summary>
-    public const long MaxTrainingBytes = 3L << 30;
-
     public static void Check(DistillationConfig config, IRunLibrary library, ValidationErrors errors)
     {
         if (config.Teacher is null) errors.Add("teacher", "teacher is required.");
@@ -41,18 +37,8 @@ public static class DistillationRules
             errors.Add($"{role}.dropout", $"dropout must be at least 0 and less than 1; got {ValidationErrors.Format(model.Dropout)}.");
         if (model.Epochs is { } epochs)
             errors.Range($"{role}.epochs", epochs, 1, CommonRules.MaxEpochs);
-        if (model.Hidden is not null && model.Channels is not null && !errors.Any(e => e.Path.StartsWith(role + ".", StringComparison.Ordinal)))
-            CheckMemory(role, model, batchSize, errors);
-    }
-
-    private static void CheckMemory(string role, ClassifierConfig model, int batchSize, ValidationErrors errors)
-    {
-        var bytes = Classifiers.EstimateTrainingBytes(model, Math.Max(1, batchSize));
-        if (bytes <= MaxTrainingBytes) return;
-        var parameters = Classifiers.CountParameters(model);
-        errors.Add($"{role}.hidden",
-            $"This {role} would need about {bytes / 1e9:0.#} GB to train ({parameters / 1e6:0.#} M parameters with gradients and Adam's state, " +
-            $"plus activations for batch {batchSize}); the limit is {MaxTrainingBytes / 1e9:0.#} GB. Use narrower layers or a smaller batch.");
+        if (model.Hidden is not null && model.Channels is not null)
+            errors.Memory($"{role}.hidden", role, Classifiers.CountParameters(model), Classifiers.ActivationUnits(model), batchSize, scope: $"{role}.");
     }
 
     /// <summary>A reused teacher must come from a finished run that trained one.</summary>

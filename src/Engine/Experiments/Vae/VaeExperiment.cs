@@ -32,6 +32,12 @@ public sealed class VaeExperiment : ExperimentDefinition<VaeConfig>
         errors.Range("latentDim", config.LatentDim, 1, 256);
         errors.Range("beta", config.Beta, 0, 100);
         errors.Widths("hidden", config.Hidden, maxLayers: 4, maxWidth: 4096);
+        if (config.Hidden is not null)
+        {
+            var widths = config.Hidden.Prepend(MnistData.Pixels).Append(config.LatentDim).ToList();
+            long parameters = 2 * widths.Zip(widths.Skip(1), (a, b) => (long)a * b + b).Sum() + (long)widths[^2] * config.LatentDim;
+            errors.Memory("hidden", "VAE", parameters, 2 * widths.Sum(w => (long)w), config.BatchSize);
+        }
     }
 
     protected override string DefaultName(VaeConfig config) =>
