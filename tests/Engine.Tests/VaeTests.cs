@@ -99,4 +99,21 @@ public class VaeTests
         var codes = System.Text.Json.JsonSerializer.Deserialize<Analysis.LatentCodes>(sink.Artifacts[Analysis.LatentCodes.ArtifactName].Content, Shared.VinulaJson.Options)!;
         Assert.Equal((2000, 2000, 2000, false), (codes.X.Length, codes.Y.Length, codes.Labels.Length, codes.Projected));
     }
+
+    [Fact]
+    public void ACvaeDrawsTheStyleTransferGridEveryEpochAndOneManifoldPerDigit()
+    {
+        var sink = new MemorySink();
+        var context = new RunContext(sink.RunId, sink, sink, TestData.Datasets, TorchSharp.torch.CPU);
+        using (var run = new CvaeExperiment().Create(new CvaeConfig { Epochs = 2, TrainSize = 500, Hidden = [64] }, context))
+            new TrainingRunner(context).Run(run, resume: false, default);
+
+        Assert.True(context.Summary["test.elbo"] < 0);
+        Assert.Equal(2, sink.Artifacts.Values.Count(a => a.Info.Group == "style"));
+        Assert.Equal(10, sink.Artifacts.Values.Count(a => a.Info.Group == "manifold-by-label"));
+        Assert.DoesNotContain(sink.Artifacts.Values, a => a.Info.Group == "manifold"); // the unconditional manifold is the VAE's
+        using var style = SkiaSharp.SKBitmap.Decode(sink.Artifacts["style-e002.png"].Content);
+        Assert.Equal((11 * 29 - 1, 10 * 29 - 1), (style.Width, style.Height)); // the original, then labels 0–9; one row per digit
+        Assert.NotEmpty(sink.Series("cvae/test_elbo"));
+    }
 }

@@ -15,11 +15,12 @@ public sealed class Vae : Module<Tensor, Tensor>
     private readonly Linear logVar;
     private readonly Sequential decoder;
 
-    public Vae(int inputs, IReadOnlyList<int> hidden, int latent) : base(nameof(Vae))
+    public Vae(int inputs, IReadOnlyList<int> hidden, int latent, int conditions = 0) : base(nameof(Vae))
     {
         Latent = latent;
+        Conditions = conditions;
         var down = new List<(string, Module<Tensor, Tensor>)>();
-        var width = inputs;
+        var width = inputs + conditions;
         for (var i = 0; i < hidden.Count; i++)
         {
             down.Add(($"fc{i}", Linear(width, hidden[i])));
@@ -31,7 +32,7 @@ public sealed class Vae : Module<Tensor, Tensor>
         logVar = Linear(width, latent);
 
         var up = new List<(string, Module<Tensor, Tensor>)>();
-        width = latent;
+        width = latent + conditions;
         for (var i = hidden.Count - 1; i >= 0; i--)
         {
             up.Add(($"fc{i}", Linear(width, hidden[i])));
@@ -45,17 +46,21 @@ public sealed class Vae : Module<Tensor, Tensor>
 
     public int Latent { get; }
 
-    public (Tensor Mu, Tensor LogVar) Encode(Tensor x)
+    /// <summary>Size of the one-hot condition both halves see (10 for a cVAE, 0 for a VAE).</summary>
+    public int Conditions { get; }
+
+    /// <summary>q(z|x) — or q(z|x, y) with a one-hot <paramref name="condition"/> for a cVAE.</summary>
+    public (Tensor Mu, Tensor LogVar) Encode(Tensor x, Tensor? condition = null)
     {
-        var h = encoder.forward(x);
+        var h = encoder.forward(condition is null ? x : cat([x, condition], 1));
         return (mu.forward(h), logVar.forward(h));
     }
 
-    public Tensor DecodeLogits(Tensor z) => decoder.forward(z);
+    public Tensor DecodeLogits(Tensor z, Tensor? condition = null) => decoder.forward(condition is null ? z : cat([z, condition], 1));
 
-    public Tensor Decode(Tensor z) => functional.sigmoid(DecodeLogits(z));
+    public Tensor Decode(Tensor z, Tensor? condition = null) => functional.sigmoid(DecodeLogits(z, condition));
 
-    /// <summary>Reconstruction probabilities through the posterior mean (no sampling).</summary>
+    /// <summary>Reconstruction probabilities through the posterior mean (no sampling); unconditional only.</summary>
     public override Tensor forward(Tensor x) => Decode(Encode(x).Mu);
 
     protected override void Dispose(bool disposing)

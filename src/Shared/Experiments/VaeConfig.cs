@@ -2,11 +2,10 @@ namespace Vinula.Shared.Experiments;
 
 /// <summary>A variational autoencoder on MNIST (Kingma &amp; Welling 2014). With a 2-D latent the decoder's
 /// manifold is drawn every epoch.</summary>
-[ExperimentKind(ExperimentKinds.Vae)]
-public sealed class VaeConfig : ExperimentConfig
+public abstract class VaeConfigBase : ExperimentConfig
 {
     /// <summary>Measured on 2 cores: ~15 s; the manifold is recognisable after a few epochs.</summary>
-    public VaeConfig()
+    protected VaeConfigBase()
     {
         Epochs = 30;
         BatchSize = 64;
@@ -21,3 +20,11 @@ public sealed class VaeConfig : ExperimentConfig
     /// <summary>Hidden widths of the encoder (the decoder mirrors them).</summary>
     public List<int> Hidden { get; set; } = [512];
 }
+
+[ExperimentKind(ExperimentKinds.Vae)]
+public sealed class VaeConfig : VaeConfigBase;
+
+/// <summary>Encoder and decoder both see the digit's label (Sohn et al. 2015): z keeps only the style, so a
+/// digit's z decoded with another label draws that digit in the same hand.</summary>
+[ExperimentKind(ExperimentKinds.Cvae)]
+public sealed class CvaeConfig : VaeConfigBase;

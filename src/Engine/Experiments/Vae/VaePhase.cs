@@ -27,6 +27,7 @@ public sealed class VaePhase : TrainingPhase
     private readonly int _batchSize;
     private readonly int _seed;
     private readonly double _beta;
+    private readonly Tensor? _fixedLabels;
     private int[] _order = [];
 
     public VaePhase(PhasePlan plan, Models.Vae model, ClassifierData data, double learningRate, int batchSize, int seed, double beta) : base(plan)
@@ -39,8 +40,22 @@ public sealed class VaePhase : TrainingPhase
         _optimizer = optim.Adam(model.parameters(), learningRate);
         // One noise batch for the whole run, so the sample grids of successive epochs compare (pytorch/examples dcgan).
         var generator = new TorchSharp.torch.Generator((ulong)Seeds.Mix(seed, Seeds.Of("prior-samples")));
-        _noise = randn([100, model.Latent], generator: generator).to(data.TrainX.device).DetachFromDisposeScope();
+        if (Conditional)
+        {
+            // Rows: digits 0..9, the same ten z in every row (as the cGAN's grid).
+            _noise = randn([10, model.Latent], generator: generator).repeat(10, 1).to(data.TrainX.device).DetachFromDisposeScope();
+            _fixedLabels = OneHot(arange(10, dtype: ScalarType.Int64).repeat_interleave(10)).to(data.TrainX.device).DetachFromDisposeScope();
+        }
+        else
+            _noise = randn([100, model.Latent], generator: generator).to(data.TrainX.device).DetachFromDisposeScope();
     }
+
+    private bool Conditional => _model.Conditions > 0;
+
+    private static Tensor OneHot(Tensor labels) => nn.functional.one_hot(labels, MnistData.Classes).to(ScalarType.Float32);
+
+    /// <summary>The one-hot labels of some rows for a cVAE; null for a VAE.</summary>
+    private Tensor? Condition(Tensor labels) => Conditional ? OneHot(labels) : null;
 
     public override void BeginEpoch(int epoch)
     {
@@ -55,9 +70,10 @@ public sealed class VaePhase : TrainingPhase
         var count = Math.Min(_batchSize, _data.TrainCount - start);
         var rows = tensor(_order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64).to(_data.TrainX.device);
         var x = _data.TrainX.index_select(0, rows);
+        var y = Condition(_data.TrainY.index_select(0, rows));
         _optimizer.zero_grad();
-        var (mu, logVar) = _model.Encode(x);
-        var parts = VaeLoss.Compute(_model.DecodeLogits(VaeLoss.Sample(mu, logVar)), x, mu, logVar, _beta);
+        var (mu, logVar) = _model.Encode(x, y);
+        var parts = VaeLoss.Compute(_model.DecodeLogits(VaeLoss.Sample(mu, logVar), y), x, mu, logVar, _beta);
         parts.Loss.backward();
         _optimizer.step();
         return
@@ -71,23 +87,25 @@ public sealed class VaePhase : TrainingPhase
 
     public override void EndEpoch(int epoch, long globalStep, RunContext context)
     {
-        var test = Evaluate(_data.TestX);
+        var test = Evaluate(_data.TestX, _data.TestY);
         context.Metrics(globalStep,
             ($"{Role}/test_elbo", test.Elbo), ($"{Role}/test_recon", test.Recon), ($"{Role}/test_kl", test.Kl),
             ($"{Role}/active_units", test.ActiveUnits));
 
-        var samples = _model.Decode(_noise);
+        var samples = _model.Decode(_noise, _fixedLabels);
         context.Artifact($"samples-e{epoch + 1:000}.png", "image/png", globalStep, "samples",
             Png.Grid(samples.ToFloats(), 100, 10, MnistData.Side, MnistData.Side, scale: 1));
-        if (_model.Latent == 2)
-            context.Artifact($"manifold-e{epoch + 1:000}.png", "image/png", globalStep, "manifold", Manifold());
+        if (_model.Latent == 2 && !Conditional)
+            context.Artifact($"manifold-e{epoch + 1:000}.png", "image/png", globalStep, "manifold", Manifold(null));
+        if (Conditional)
+            context.Artifact($"style-e{epoch + 1:000}.png", "image/png", globalStep, "style", StyleTransfer());
         context.Log($"{Role}: epoch {epoch + 1} test ELBO {test.Elbo:0.0} nats (reconstruction {test.Recon:0.0}, KL {test.Kl:0.00}), " +
                     $"{test.ActiveUnits} of {_model.Latent} latent units active.");
     }
 
     public override void Complete(long globalStep, RunContext context)
     {
-        var test = Evaluate(_data.TestX);
+        var test = Evaluate(_data.TestX, _data.TestY);
         var s = context.Summary;
         s["test.elbo"] = test.Elbo;
         s["test.recon"] = test.Recon;
@@ -97,16 +115,19 @@ public sealed class VaePhase : TrainingPhase
         using (torch.no_grad())
         {
             _model.eval();
-            var (mu, _) = _model.Encode(_data.TestX);
+            var (mu, _) = _model.Encode(_data.TestX, Condition(_data.TestY));
             using (mu) Analysis.LatentCodes.Store(context, mu, [.. _data.Mnist.GatherLabels(_data.TestIndices).Select(l => (int)l)], globalStep);
         }
+        if (Conditional && _model.Latent == 2)
+            for (var digit = 0; digit < MnistData.Classes; digit++)
+                context.Artifact($"manifold-digit{digit}.png", "image/png", digit, "manifold-by-label", Manifold(digit));
         context.Artifact("kl-per-dimension.json", "application/json", globalStep, "kl",
             JsonSerializer.SerializeToUtf8Bytes(new { klPerDimension = test.KlPerDimension, activity = test.Activity }, VinulaJson.Options));
     }
 
     /// <summary>ELBO terms on a split (β = 1, through sampled z, in nats per image), KL per dimension, and each
     /// unit's activity Cov_x(E_q[z_u]).</summary>
-    private (double Elbo, double Recon, double Kl, int ActiveUnits, double[] KlPerDimension, double[] Activity) Evaluate(Tensor x)
+    private (double Elbo, double Recon, double Kl, int ActiveUnits, double[] KlPerDimension, double[] Activity) Evaluate(Tensor x, Tensor labels)
     {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
@@ -117,8 +138,9 @@ public sealed class VaePhase : TrainingPhase
         for (long start = 0; start < x.shape[0]; start += EvalBatch)
         {
             var chunk = x.narrow(0, start, Math.Min(EvalBatch, x.shape[0] - start));
-            var (mu, logVar) = _model.Encode(chunk);
-            var logits = _model.DecodeLogits(VaeLoss.Sample(mu, logVar));
+            var y = Condition(labels.narrow(0, start, chunk.shape[0]));
+            var (mu, logVar) = _model.Encode(chunk, y);
+            var logits = _model.DecodeLogits(VaeLoss.Sample(mu, logVar), y);
             recon += nn.functional.binary_cross_entropy_with_logits(logits, chunk, reduction: nn.Reduction.Sum).to(ScalarType.Float64).item<double>();
             // dim: named: a literal 0 would convert to ScalarType and pick sum(ScalarType), a sum over everything.
             klPerDim += VaeLoss.KlToStandardNormal(mu, logVar).sum(dim: 0).to(ScalarType.Float64);
@@ -131,8 +153,9 @@ public sealed class VaePhase : TrainingPhase
         return (-(recon / n + kl), recon / n, kl, activity.Count(a => a > ActiveThreshold), klDims, activity);
     }
 
-    /// <summary>Decodes z on a grid of Φ⁻¹((i + ½)/n) per axis, so equal areas of the prior get equal space.</summary>
-    private byte[] Manifold()
+    /// <summary>Decodes z on a grid of Φ⁻¹((i + ½)/n) per axis, so equal areas of the prior get equal space; for a
+    /// cVAE with the given digit as the condition.</summary>
+    private byte[] Manifold(int? digit)
     {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
@@ -141,8 +164,31 @@ public sealed class VaePhase : TrainingPhase
         // Row-major image grid: z₁ grows left to right along a row, z₂ grows bottom to top.
         var z1 = axis.repeat(ManifoldSide);
         var z2 = axis.flip(0).repeat_interleave(ManifoldSide);
-        var images = _model.Decode(stack([z1, z2], 1).to(_data.TrainX.device));
+        var z = stack([z1, z2], 1).to(_data.TrainX.device);
+        var images = _model.Decode(z, digit is { } d ? OneHot(full([ManifoldSide * ManifoldSide], d, dtype: ScalarType.Int64)).to(z.device) : null);
         return Png.Grid(images.ToFloats(), ManifoldSide * ManifoldSide, ManifoldSide, MnistData.Side, MnistData.Side, scale: 1, padding: 0);
+    }
+
+    /// <summary>
+    /// The lecture's "seed label" grid: the first test digit of each class (rows) is encoded with its own label,
+    /// and its z decoded with every label 0–9 (columns): the style stays, the digit changes.
+    /// </summary>
+    private byte[] StyleTransfer()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        _model.eval();
+        var rows = Enumerable.Range(0, MnistData.Classes)
+            .Select(d => (long)Array.FindIndex(_data.TestIndices, i => _data.Mnist.Labels[i] == d)).Where(r => r >= 0).ToArray();
+        var index = tensor(rows, ScalarType.Int64).to(_data.TestX.device);
+        var x = _data.TestX.index_select(0, index);
+        var (mu, _) = _model.Encode(x, OneHot(_data.TestY.index_select(0, index)));
+        var z = mu.repeat_interleave(MnistData.Classes, 0);
+        var labels = OneHot(arange(MnistData.Classes, dtype: ScalarType.Int64).repeat(rows.Length)).to(z.device);
+        var images = _model.Decode(z, labels);
+        // Column 0: the original digit; then its style with every label.
+        var grid = cat([x.unsqueeze(1), images.view(rows.Length, MnistData.Classes, -1)], 1).reshape(-1, MnistData.Pixels);
+        return Png.Grid(grid.ToFloats(), rows.Length * (MnistData.Classes + 1), MnistData.Classes + 1, MnistData.Side, MnistData.Side, scale: 1);
     }
 
     public override void Save(BinaryWriter writer)
@@ -163,6 +209,7 @@ public sealed class VaePhase : TrainingPhase
         {
             _optimizer.Dispose();
             _noise.Dispose();
+            _fixedLabels?.Dispose();
         }
     }
 }

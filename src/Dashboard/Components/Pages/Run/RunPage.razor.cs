@@ -24,7 +24,7 @@ public partial class RunPage : IDisposable
     private DistillConfig? _distill;
     private TemperatureSweepConfig? _sweep;
     private AutoencoderConfig? _autoencoder;
-    private VaeConfig? _vae;
+    private VaeConfigBase? _vae;
     private ClassifierConfig? _teacher;
     private string _configText = "";
     private RunLive _live = new("");
@@ -80,7 +80,12 @@ public partial class RunPage : IDisposable
         _distill = run.Kind == ExperimentKinds.Distill ? run.Config.Deserialize<DistillConfig>(VinulaJson.Options) : null;
         _sweep = run.Kind == ExperimentKinds.TemperatureSweep ? run.Config.Deserialize<TemperatureSweepConfig>(VinulaJson.Options) : null;
         _autoencoder = run.Kind == ExperimentKinds.Autoencoder ? run.Config.Deserialize<AutoencoderConfig>(VinulaJson.Options) : null;
-        _vae = run.Kind == ExperimentKinds.Vae ? run.Config.Deserialize<VaeConfig>(VinulaJson.Options) : null;
+        _vae = run.Kind switch
+        {
+            ExperimentKinds.Vae => run.Config.Deserialize<VaeConfig>(VinulaJson.Options),
+            ExperimentKinds.Cvae => run.Config.Deserialize<CvaeConfig>(VinulaJson.Options),
+            _ => null,
+        };
         _teacher = ((DistillationConfig?)_distill ?? _sweep)?.Teacher;
     }
 
