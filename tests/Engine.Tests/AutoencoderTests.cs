@@ -92,3 +92,35 @@ public class AutoencoderTests
             Assert.Equal(2, sink.Series("ae/test_mse").Count());
     }
 }
+
+public class HomotopyTests
+{
+    public HomotopyTests() => TestData.InitTorch();
+
+    [Theory]
+    [InlineData(AutoencoderModel.Pca)]
+    [InlineData(AutoencoderModel.Dense)]
+    public void HomotopyDrawsAPixelStripAndALatentStripThatStartAndEndNearTheDigits(AutoencoderModel model)
+    {
+        var sink = new MemorySink();
+        var context = new RunContext(sink.RunId, sink, sink, TestData.Datasets, TorchSharp.torch.CPU);
+        var config = new AutoencoderConfig { Model = model, LatentDim = 16, Epochs = 1, TrainSize = 500, Hidden = [32] };
+        using (var run = new AutoencoderExperiment().Create(config, context))
+            new TrainingRunner(context).Run(run, resume: false, default);
+
+        var json = Experiments.ExperimentCatalog.ToJson(config);
+        var png = Analysis.Homotopy.Render(ExperimentKinds.Autoencoder, json, sink.LoadCheckpoint(sink.RunId, "ae"), TestData.Datasets.Mnist, 0, 1);
+
+        using var image = SkiaSharp.SKBitmap.Decode(png);
+        Assert.Equal((2 * (10 * 29 - 1), 2 * (2 * 29 - 1)), (image.Width, image.Height)); // ten steps, two strips, scale 2
+        // The pixel strip starts at digit a exactly: the top-left cell is test digit 0.
+        var a = TestData.Datasets.Mnist.Image(TestData.Datasets.Mnist.Test[0]);
+        var brightest = a.IndexOf(a.ToArray().Max());
+        var (px, py) = (brightest % 28, brightest / 28);
+        Assert.True(image.GetPixel(2 * px, 2 * py).Red > 200);
+    }
+
+    [Fact]
+    public void AKindWithoutAnEncoderIsRefused() =>
+        Assert.Throws<NotSupportedException>(() => Analysis.Homotopy.Render(ExperimentKinds.Gan, default, null, TestData.Datasets.Mnist, 0, 1));
+}
