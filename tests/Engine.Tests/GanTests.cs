@@ -102,5 +102,9 @@ public class GanTests
         using var grid = SkiaSharp.SKBitmap.Decode(sink.Artifacts["samples-e002.png"].Content);
         Assert.Equal((10 * 29 - 1, 10 * 29 - 1), (grid.Width, grid.Height)); // 10 × 10 digits, one row per label for cGAN
         Assert.Equal(kind == ExperimentKinds.Gan, sink.Artifacts.ContainsKey("latent-walk.png"));
+        // The digit scorer's verdict on the fixed samples, every epoch.
+        Assert.Equal(2, sink.Series("quality/confidence").Count());
+        Assert.InRange(context.Summary["samples.classes_covered"], 1, 10);
+        Assert.InRange(context.Summary["samples.confidence"], 0.1, 1);
     }
 }

@@ -63,4 +63,20 @@ public class ImagingTests
         result[TensorIndex.Slice(Math.Max(0, dy), h - Math.Max(0, -dy)), TensorIndex.Slice(Math.Max(0, dx), w - Math.Max(0, -dx))] = src;
         return result;
     }
+
+    [Fact]
+    public void TheDigitScorerRecognisesRealTestDigitsAndCountsTheirClasses()
+    {
+        var scorer = Analysis.DigitScorer.For(TestData.Datasets);
+        Assert.True(scorer.TestAccuracy > 0.95, $"scorer test accuracy {scorer.TestAccuracy}");
+
+        using var scope = NewDisposeScope();
+        var mnist = TestData.Datasets.Mnist;
+        var ones = mnist.Test.Where(i => mnist.Labels[i] == 1).Take(20).ToArray();
+        var quality = scorer.Score(tensor(mnist.Gather(ones), [ones.Length, 784]));
+        Assert.Equal(1, quality.ClassesCovered);
+        Assert.True(quality.Histogram[1] == 20 && quality.MeanConfidence > 0.9);
+        // Uniform grey is no digit: low confidence.
+        Assert.True(scorer.Score(full([10, 784], 0.5f)).MeanConfidence < quality.MeanConfidence);
+    }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
 using Vinula.Engine.Imaging;
 using Vinula.Engine.Losses;
@@ -150,19 +151,26 @@ public sealed class GanPhase : TrainingPhase
         var n = Math.Max(1, _epoch.Count);
         context.Metrics(globalStep, ("d/epoch_loss", _epoch.D / n), ("g/epoch_loss", _epoch.G / n));
         context.Artifact($"samples-e{epoch + 1:000}.png", "image/png", globalStep, "samples", SampleGrid());
+        using (var samples = Samples())
+            QualityReport.Store(context, samples, epoch, globalStep);
         context.Log($"epoch {epoch + 1}: D loss {_epoch.D / n:0.000}, G loss {_epoch.G / n:0.000}, D(x) {_epoch.Real / n:0.00}, D(G(z)) {_epoch.Fake / n:0.00}.");
     }
 
     /// <summary>The fixed noise through G: 10 × 10, one row per digit for a conditional GAN.</summary>
     public byte[] SampleGrid()
     {
-        using var scope = torch.NewDisposeScope();
+        using var images = Samples();
+        return Png.Grid(images.ToFloats(), 100, 10, MnistData.Side, MnistData.Side, scale: 1);
+    }
+
+    private Tensor Samples()
+    {
         using var _ = torch.no_grad();
         _generator.eval();
         var input = _fixedLabels is { } labels ? cat([_fixedNoise, OneHot(labels)], 1) : _fixedNoise;
         var images = _generator.forward(input);
         _generator.train();
-        return Png.Grid(images.ToFloats(), 100, 10, MnistData.Side, MnistData.Side, scale: 1);
+        return images;
     }
 
     public override void Complete(long globalStep, RunContext context)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TorchSharp;
+using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
 using Vinula.Engine.Imaging;
 using Vinula.Engine.Losses;
@@ -95,6 +96,7 @@ public sealed class VaePhase : TrainingPhase
         var samples = _model.Decode(_noise, _fixedLabels);
         context.Artifact($"samples-e{epoch + 1:000}.png", "image/png", globalStep, "samples",
             Png.Grid(samples.ToFloats(), 100, 10, MnistData.Side, MnistData.Side, scale: 1));
+        QualityReport.Store(context, samples, epoch, globalStep);
         if (_model.Latent == 2 && !Conditional)
             context.Artifact($"manifold-e{epoch + 1:000}.png", "image/png", globalStep, "manifold", Manifold(null));
         if (Conditional)
