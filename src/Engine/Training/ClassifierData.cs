@@ -19,6 +19,15 @@ public sealed class ClassifierData : IDisposable
         Mnist = mnist;
     }
 
+    /// <summary>A run's split, with a log line saying where the digits came from and how many train.</summary>
+    public static ClassifierData ForRun(Shared.Experiments.ExperimentConfig config, RunContext context)
+    {
+        var mnist = context.Data.Mnist;
+        var data = new ClassifierData(mnist, config.TrainSize, config.Seed, context.Device);
+        context.Log($"MNIST: {mnist.Source}; training on {data.TrainCount:N0} digits.");
+        return data;
+    }
+
     public MnistData Mnist { get; }
     public int[] TrainIndices { get; }
     public int[] TestIndices { get; }
@@ -32,6 +41,16 @@ public sealed class ClassifierData : IDisposable
     public int TrainCount => TrainIndices.Length;
 
     public int StepsPerEpoch(int batchSize) => (TrainCount + batchSize - 1) / batchSize;
+
+    /// <summary>The training rows of one step of an epoch: <paramref name="order"/>'s slice for that step, as
+    /// images and labels on the run's device. Every phase draws its batches here.</summary>
+    public (Tensor X, Tensor Y) Batch(int[] order, int step, int batchSize)
+    {
+        var start = step * batchSize;
+        var count = Math.Min(batchSize, TrainCount - start);
+        var rows = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64).to(TrainX.device);
+        return (TrainX.index_select(0, rows), TrainY.index_select(0, rows));
+    }
 
     private static (Tensor X, Tensor Y) Load(MnistData mnist, int[] indices, Device device)
     {

@@ -60,11 +60,8 @@ public sealed class ClassifierPhase : TrainingPhase
 
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
     {
-        var start = step * _batchSize;
-        var count = Math.Min(_batchSize, _data.TrainCount - start);
-        var rows = tensor(_order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64).to(_data.TrainX.device);
-        var x = Data.Jitter.Shift(_data.TrainX.index_select(0, rows), Data.MnistData.Side, _jitter);
-        var y = _data.TrainY.index_select(0, rows);
+        var (batch, y) = _data.Batch(_order, step, _batchSize);
+        var x = Data.Jitter.Shift(batch, Data.MnistData.Side, _jitter);
 
         _optimizer.zero_grad();
         var terms = _objective(_model.forward(x), y, x);
@@ -132,17 +129,9 @@ public sealed class ClassifierPhase : TrainingPhase
         return (loss, accuracy);
     }
 
-    public override void Save(BinaryWriter writer)
-    {
-        _model.save(writer);
-        _optimizer.save_state_dict(writer);
-    }
+    public override void Save(BinaryWriter writer) => SaveState(writer, _model, _optimizer);
 
-    public override void Load(BinaryReader reader)
-    {
-        _model.load(reader);
-        _optimizer.load_state_dict(reader);
-    }
+    public override void Load(BinaryReader reader) => LoadState(reader, _model, _optimizer);
 
     protected override void Dispose(bool disposing)
     {

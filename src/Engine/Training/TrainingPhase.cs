@@ -43,6 +43,20 @@ public abstract class TrainingPhase : IDisposable
 
     public abstract void Load(BinaryReader reader);
 
+    /// <summary>A model's weights, then its optimiser's state: the layout every phase's checkpoint uses (the model
+    /// first, so a reader that wants only the weights, like teacher reuse, stops there).</summary>
+    protected static void SaveState(BinaryWriter writer, TorchSharp.torch.nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
+    {
+        model.save(writer);
+        optimizer.save_state_dict(writer);
+    }
+
+    protected static void LoadState(BinaryReader reader, TorchSharp.torch.nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
+    {
+        model.load(reader);
+        optimizer.load_state_dict(reader);
+    }
+
     public void Dispose()
     {
         Dispose(true);

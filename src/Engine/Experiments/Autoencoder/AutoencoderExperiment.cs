@@ -70,9 +70,7 @@ public sealed class AutoencoderRun : IExperimentRun
     public AutoencoderRun(AutoencoderConfig config, RunContext context)
     {
         _config = config;
-        var mnist = context.Data.Mnist;
-        context.Log($"MNIST: {mnist.Source}; {config.TrainSize?.ToString("N0") ?? mnist.Train.Length.ToString("N0")} training digits.");
-        _data = new ClassifierData(mnist, config.TrainSize, config.Seed, context.Device);
+        _data = ClassifierData.ForRun(config, context);
         Plan = config.Model == AutoencoderModel.Pca
             ? [new PhasePlan("pca", 0, 0)]
             : [new PhasePlan("ae", config.Epochs, _data.StepsPerEpoch(config.BatchSize))];

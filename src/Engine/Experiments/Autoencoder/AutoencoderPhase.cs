@@ -38,10 +38,7 @@ public sealed class AutoencoderPhase : TrainingPhase
 
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
     {
-        var start = step * _batchSize;
-        var count = Math.Min(_batchSize, _data.TrainCount - start);
-        var rows = tensor(_order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64).to(_data.TrainX.device);
-        var x = _data.TrainX.index_select(0, rows);
+        var (x, _) = _data.Batch(_order, step, _batchSize);
         _optimizer.zero_grad();
         var loss = F.mse_loss(_model.forward(x), x);
         loss.backward();
@@ -87,17 +84,9 @@ public sealed class AutoencoderPhase : TrainingPhase
         return total / (x.shape[0] * x.shape[1]);
     }
 
-    public override void Save(BinaryWriter writer)
-    {
-        _model.save(writer);
-        _optimizer.save_state_dict(writer);
-    }
+    public override void Save(BinaryWriter writer) => SaveState(writer, _model, _optimizer);
 
-    public override void Load(BinaryReader reader)
-    {
-        _model.load(reader);
-        _optimizer.load_state_dict(reader);
-    }
+    public override void Load(BinaryReader reader) => LoadState(reader, _model, _optimizer);
 
     protected override void Dispose(bool disposing)
     {

@@ -32,9 +32,7 @@ public sealed class DistillationSetup : IDisposable
     {
         _config = config;
         (_teacherConfig, _reusedTeacher) = config.TeacherRunId is { } id ? LoadTeacher(id, context) : (config.Teacher, null);
-        var mnist = context.Data.Mnist;
-        context.Log($"MNIST: {mnist.Source}; training on {config.TrainSize?.ToString("N0") ?? mnist.Train.Length.ToString("N0")} digits.");
-        Data = new ClassifierData(mnist, config.TrainSize, config.Seed, context.Device);
+        Data = ClassifierData.ForRun(config, context);
         StepsPerEpoch = Data.StepsPerEpoch(config.BatchSize);
         TeacherEpochs = _reusedTeacher is null ? config.Teacher.Epochs ?? config.Epochs : 0;
         StudentEpochs = config.Student.Epochs ?? config.Epochs;

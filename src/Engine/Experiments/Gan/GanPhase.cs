@@ -68,11 +68,8 @@ public sealed class GanPhase : TrainingPhase
 
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
     {
-        var start = step * _batchSize;
-        var count = Math.Min(_batchSize, _data.TrainCount - start);
-        var rows = tensor(_order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64).to(_data.TrainX.device);
-        var real = _data.TrainX.index_select(0, rows);
-        var labels = _data.TrainY.index_select(0, rows);
+        var (real, labels) = _data.Batch(_order, step, _batchSize);
+        var count = (int)real.shape[0];
 
         var (dLoss, realLogits, fakeLogits) = UpdateDiscriminator(real, labels);
         for (var k = 1; k < _discriminatorSteps; k++)
@@ -203,18 +200,14 @@ public sealed class GanPhase : TrainingPhase
 
     public override void Save(BinaryWriter writer)
     {
-        _generator.save(writer);
-        _discriminator.save(writer);
-        _optimizerG.save_state_dict(writer);
-        _optimizerD.save_state_dict(writer);
+        SaveState(writer, _generator, _optimizerG);
+        SaveState(writer, _discriminator, _optimizerD);
     }
 
     public override void Load(BinaryReader reader)
     {
-        _generator.load(reader);
-        _discriminator.load(reader);
-        _optimizerG.load_state_dict(reader);
-        _optimizerD.load_state_dict(reader);
+        LoadState(reader, _generator, _optimizerG);
+        LoadState(reader, _discriminator, _optimizerD);
     }
 
     protected override void Dispose(bool disposing)

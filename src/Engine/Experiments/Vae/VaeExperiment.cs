@@ -84,9 +84,7 @@ public sealed class VaeRun : IExperimentRun
     {
         _config = config;
         _conditional = conditional;
-        var mnist = context.Data.Mnist;
-        context.Log($"MNIST: {mnist.Source}; {config.TrainSize?.ToString("N0") ?? mnist.Train.Length.ToString("N0")} training digits.");
-        _data = new ClassifierData(mnist, config.TrainSize, config.Seed, context.Device);
+        _data = ClassifierData.ForRun(config, context);
         Plan = [new PhasePlan(conditional ? "cvae" : "vae", config.Epochs, _data.StepsPerEpoch(config.BatchSize))];
     }
 

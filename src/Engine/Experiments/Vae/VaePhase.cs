@@ -67,11 +67,8 @@ public sealed class VaePhase : TrainingPhase
 
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
     {
-        var start = step * _batchSize;
-        var count = Math.Min(_batchSize, _data.TrainCount - start);
-        var rows = tensor(_order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64).to(_data.TrainX.device);
-        var x = _data.TrainX.index_select(0, rows);
-        var y = Condition(_data.TrainY.index_select(0, rows));
+        var (x, labels) = _data.Batch(_order, step, _batchSize);
+        var y = Condition(labels);
         _optimizer.zero_grad();
         var (mu, logVar) = _model.Encode(x, y);
         var parts = VaeLoss.Compute(_model.DecodeLogits(VaeLoss.Sample(mu, logVar), y), x, mu, logVar, _beta);
@@ -193,17 +190,9 @@ public sealed class VaePhase : TrainingPhase
         return Png.Grid(grid.ToFloats(), rows.Length * (MnistData.Classes + 1), MnistData.Classes + 1, MnistData.Side, MnistData.Side, scale: 1);
     }
 
-    public override void Save(BinaryWriter writer)
-    {
-        _model.save(writer);
-        _optimizer.save_state_dict(writer);
-    }
+    public override void Save(BinaryWriter writer) => SaveState(writer, _model, _optimizer);
 
-    public override void Load(BinaryReader reader)
-    {
-        _model.load(reader);
-        _optimizer.load_state_dict(reader);
-    }
+    public override void Load(BinaryReader reader) => LoadState(reader, _model, _optimizer);
 
     protected override void Dispose(bool disposing)
     {
