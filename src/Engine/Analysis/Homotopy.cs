@@ -56,7 +56,7 @@ public static class Homotopy
                 var z = ae.Encode(x);
                 return ae.Decode(z[0] * (1 - t) + z[1] * t);
             }
-            case ExperimentKinds.Vae or ExperimentKinds.Cvae:
+            case ExperimentKinds.Vae or ExperimentKinds.Cvae or ExperimentKinds.VaeGan:
             {
                 var c = config.Deserialize<VaeConfig>(VinulaJson.Options)!;
                 var conditional = kind == ExperimentKinds.Cvae;

@@ -10,7 +10,8 @@ namespace Vinula.Engine.Models;
 /// </summary>
 public sealed class Discriminator : Module<Tensor, Tensor>
 {
-    private readonly Sequential layers;
+    private readonly Sequential body;
+    private readonly Linear output;
 
     public Discriminator(int inputs, IReadOnlyList<int> hidden, int conditions = 0, double dropout = 0.3) : base(nameof(Discriminator))
     {
@@ -23,17 +24,25 @@ public sealed class Discriminator : Module<Tensor, Tensor>
             if (dropout > 0) modules.Add(($"drop{i}", Dropout(dropout)));
             width = hidden[i];
         }
-        modules.Add(("out", Linear(width, 1)));
-        layers = Sequential(modules);
+        body = Sequential(modules);
+        output = Linear(width, 1);
         RegisterComponents();
     }
 
+    /// <summary>The last hidden layer's activations: the feature space in which a VAE/GAN measures reconstruction
+    /// (Larsen et al. 2016, §2.2).</summary>
+    public Tensor Features(Tensor input) => body.forward(input);
+
     /// <summary>Logits [B] for images [B, 784] (or images and one-hot labels concatenated).</summary>
-    public override Tensor forward(Tensor input) => layers.forward(input).squeeze(-1);
+    public override Tensor forward(Tensor input) => output.forward(body.forward(input)).squeeze(-1);
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) layers.Dispose();
+        if (disposing)
+        {
+            body.Dispose();
+            output.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

@@ -46,6 +46,13 @@ public sealed class Vae : Module<Tensor, Tensor>
 
     public int Latent { get; }
 
+    /// <summary>The encoder's parameters (q(z|x)); a VAE/GAN updates them on their own loss.</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> EncoderParameters() =>
+        encoder.parameters().Concat(mu.parameters()).Concat(logVar.parameters());
+
+    /// <summary>The decoder's parameters (p(x|z)), the VAE/GAN's generator.</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> DecoderParameters() => decoder.parameters();
+
     /// <summary>Size of the one-hot condition both halves see (10 for a cVAE, 0 for a VAE).</summary>
     public int Conditions { get; }
 

@@ -28,3 +28,19 @@ public sealed class VaeConfig : VaeConfigBase;
 /// digit's z decoded with another label draws that digit in the same hand.</summary>
 [ExperimentKind(ExperimentKinds.Cvae)]
 public sealed class CvaeConfig : VaeConfigBase;
+
+/// <summary>A VAE whose decoder is also a GAN's generator, with reconstruction measured in the discriminator's
+/// feature space (Larsen et al. 2016).</summary>
+[ExperimentKind(ExperimentKinds.VaeGan)]
+public sealed class VaeGanConfig : VaeConfigBase
+{
+    public VaeGanConfig()
+    {
+        LatentDim = 16;
+        Epochs = 20;
+        LearningRate = 3e-4;
+    }
+
+    /// <summary>γ: weight of the feature-space reconstruction against the GAN loss in the decoder's update.</summary>
+    public double Gamma { get; set; } = 0.1;
+}

@@ -53,6 +53,7 @@ public partial class NewExperimentPage
         AutoencoderConfig { Model: AutoencoderModel.Pca } a => $"Fits {a.LatentDim} principal components on {TrainDigits(a)} digits in one step.",
         AutoencoderConfig a => $"Trains the autoencoder for {a.Epochs} epochs on {TrainDigits(a)} digits.",
         GanConfigBase g => $"Trains G and D for {g.Epochs} epochs on {TrainDigits(g)} digits, {g.DiscriminatorSteps} D step(s) per G step.",
+        VaeGanConfig g => $"Trains encoder, decoder and discriminator for {g.Epochs} epochs on {TrainDigits(g)} digits.",
         CvaeConfig c => $"Trains the cVAE for {c.Epochs} epochs on {TrainDigits(c)} digits, drawing the style-transfer grid every epoch.",
         VaeConfig v => $"Trains the VAE for {v.Epochs} epochs on {TrainDigits(v)} digits" + (v.LatentDim == 2 ? ", drawing its manifold every epoch." : "."),
         _ => "",

@@ -84,6 +84,7 @@ public partial class RunPage : IDisposable
         {
             ExperimentKinds.Vae => run.Config.Deserialize<VaeConfig>(VinulaJson.Options),
             ExperimentKinds.Cvae => run.Config.Deserialize<CvaeConfig>(VinulaJson.Options),
+            ExperimentKinds.VaeGan => null, // its own panels
             _ => null,
         };
         _teacher = ((DistillationConfig?)_distill ?? _sweep)?.Teacher;
