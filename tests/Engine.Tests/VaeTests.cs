@@ -115,5 +115,11 @@ public class VaeTests
         using var style = SkiaSharp.SKBitmap.Decode(sink.Artifacts["style-e002.png"].Content);
         Assert.Equal((11 * 29 - 1, 10 * 29 - 1), (style.Width, style.Height)); // the original, then labels 0–9; one row per digit
         Assert.NotEmpty(sink.Series("cvae/test_elbo"));
+
+        // Any test digit the user picks: itself, then its style as every digit.
+        var config = Experiments.ExperimentCatalog.ToJson(new CvaeConfig { Epochs = 2, TrainSize = 500, Hidden = [64] });
+        var png = Analysis.StyleTransfer.Render(config, sink.LoadCheckpoint(sink.RunId, "cvae"), TestData.Datasets.Mnist, 42);
+        using var strip = SkiaSharp.SKBitmap.Decode(png);
+        Assert.Equal((2 * (11 * 29 - 1), 2 * 28), (strip.Width, strip.Height));
     }
 }

@@ -83,3 +83,30 @@ public static class Homotopy
         model.eval();
     }
 }
+
+/// <summary>The cVAE's seed-label grid for any test digit: encoded with its own label, decoded with every label.</summary>
+public static class StyleTransfer
+{
+    /// <summary>One strip: the digit itself, then its style drawn as 0, 1, …, 9.</summary>
+    public static byte[] Render(JsonElement config, byte[]? checkpoint, MnistData mnist, int row)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var c = config.Deserialize<VaeConfig>(VinulaJson.Options)!;
+        using var model = new Models.Vae(MnistData.Pixels, c.Hidden, c.LatentDim, MnistData.Classes);
+        if (checkpoint is null) throw new InvalidOperationException("The run has no stored model (it stopped before its first epoch ended).");
+        using (var reader = new BinaryReader(new MemoryStream(checkpoint)))
+        {
+            Checkpoint.ReadHeader(reader);
+            model.load(reader);
+        }
+        model.eval();
+        var index = mnist.Test[row];
+        var x = tensor(mnist.Gather([index]), [1, MnistData.Pixels]);
+        var own = nn.functional.one_hot(tensor(new long[] { mnist.Labels[index] }), MnistData.Classes).to(ScalarType.Float32);
+        var (mu, _) = model.Encode(x, own);
+        var labels = nn.functional.one_hot(arange(MnistData.Classes, dtype: ScalarType.Int64), MnistData.Classes).to(ScalarType.Float32);
+        var images = model.Decode(mu.expand(MnistData.Classes, -1), labels);
+        return Png.Grid(cat([x, images], 0).ToFloats(), MnistData.Classes + 1, MnistData.Classes + 1, MnistData.Side, MnistData.Side, scale: 2);
+    }
+}
