@@ -162,6 +162,7 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
 
     [Theory]
     [InlineData("""{ "kind": "gan", "config": { "discriminatorSteps": 0 } }""", "config.discriminatorSteps")]
+    [InlineData("""{ "kind": "gan", "config": { "architecture": "resnet" } }""", "config.architecture")]
     [InlineData("""{ "kind": "cgan", "config": { "latentDim": -3 } }""", "config.latentDim")]
     [InlineData("""{ "kind": "vae", "config": { "latentDim": 0 } }""", "config.latentDim")]
     [InlineData("""{ "kind": "vae", "config": { "beta": -1 } }""", "config.beta")]

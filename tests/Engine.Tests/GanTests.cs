@@ -17,7 +17,7 @@ public class GanTests
         var data = new ClassifierData(TestData.Datasets.Mnist, 200, 1, CPU);
         var g = new Models.Generator(8, [32], 784, conditional ? 10 : 0);
         var d = new Discriminator(784, [32], conditional ? 10 : 0);
-        return (new GanPhase(new PhasePlan("gan", 1, 2), g, d, data, 1e-3, 64, 1, 1), g, d, data);
+        return (new GanPhase(new PhasePlan("gan", 1, 2), g, d, 8, conditional ? 10 : 0, data, 1e-3, 64, 1, 1), g, d, data);
     }
 
     private static float[][] Snapshot(nn.Module module) => [.. module.parameters().Select(p => p.ToFloats())];
@@ -82,15 +82,17 @@ public class GanTests
     }
 
     [Theory]
-    [InlineData(ExperimentKinds.Gan)]
-    [InlineData(ExperimentKinds.Cgan)]
-    public void ADryRunReportsBothLossesAndASampleGridPerEpoch(string kind)
+    [InlineData(ExperimentKinds.Gan, GanArchitecture.Mlp)]
+    [InlineData(ExperimentKinds.Cgan, GanArchitecture.Mlp)]
+    [InlineData(ExperimentKinds.Gan, GanArchitecture.Conv)]
+    [InlineData(ExperimentKinds.Cgan, GanArchitecture.Conv)]
+    public void ADryRunReportsBothLossesAndASampleGridPerEpoch(string kind, GanArchitecture architecture)
     {
         var sink = new MemorySink();
         var context = new RunContext(sink.RunId, sink, sink, TestData.Datasets, CPU);
         var catalog = Experiments.ExperimentCatalog.CreateDefault();
         GanConfigBase config = kind == ExperimentKinds.Gan ? new GanConfig() : new CganConfig();
-        (config.Epochs, config.TrainSize, config.Hidden) = (2, 300, [32]);
+        (config.Epochs, config.TrainSize, config.Hidden, config.Architecture) = (2, 300, [32], architecture);
         using (var run = catalog.Find(kind)!.Create(config, context))
             new TrainingRunner(context).Run(run, resume: false, default);
 
@@ -106,5 +108,22 @@ public class GanTests
         Assert.Equal(2, sink.Series("quality/confidence").Count());
         Assert.InRange(context.Summary["samples.classes_covered"], 1, 10);
         Assert.InRange(context.Summary["samples.confidence"], 0.1, 1);
+    }
+}
+
+public class ConvGanModelTests
+{
+    public ConvGanModelTests() => TestData.InitTorch();
+
+    [Fact]
+    public void TheDcganNetworksMapNoiseToDigitsAndDigitsToOneLogit()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new ConvGenerator(16, 10);
+        using var d = new ConvDiscriminator(28, 10);
+        var images = g.forward(randn(5, 26));
+        Assert.Equal([5L, 784], images.shape);
+        Assert.True(images.min().item<float>() >= 0 && images.max().item<float>() <= 1);
+        Assert.Equal([5L], d.forward(cat([images, zeros(5, 10)], 1)).shape);
     }
 }

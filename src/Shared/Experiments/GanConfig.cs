@@ -1,8 +1,20 @@
 namespace Vinula.Shared.Experiments;
 
-/// <summary>A GAN on MNIST: generator and discriminator MLPs, trained adversarially (Goodfellow et al. 2014).</summary>
+/// <summary>The networks of a GAN.</summary>
+public enum GanArchitecture
+{
+    /// <summary>Fully connected generator and discriminator (<c>hidden</c> widths).</summary>
+    Mlp,
+
+    /// <summary>Small DCGAN networks: transposed convolutions in G, strided convolutions in D (Radford et al. 2016).</summary>
+    Conv,
+}
+
+/// <summary>A GAN on MNIST: generator and discriminator, trained adversarially (Goodfellow et al. 2014).</summary>
 public abstract class GanConfigBase : ExperimentConfig
 {
+    public GanArchitecture Architecture { get; set; } = GanArchitecture.Mlp;
+
     /// <summary>Measured on 2 cores: ~1 s an epoch for the default MLPs on 7,000 digits.</summary>
     protected GanConfigBase()
     {

@@ -3,6 +3,7 @@ using TorchSharp;
 using Vinula.Engine.Data;
 using Vinula.Engine.Training;
 using Vinula.Shared.Experiments;
+using static TorchSharp.torch;
 
 namespace Vinula.Engine.Experiments.Gan;
 
@@ -26,7 +27,8 @@ public abstract class GanExperimentBase<TConfig> : ExperimentDefinition<TConfig>
     }
 
     protected override string DefaultName(TConfig config) =>
-        $"{(Conditional ? "cGAN" : "GAN")} z={config.LatentDim} {string.Join('-', config.Hidden)}" +
+        $"{(Conditional ? "cGAN" : "GAN")} z={config.LatentDim} " +
+        (config.Architecture == GanArchitecture.Conv ? "DCGAN" : string.Join('-', config.Hidden)) +
         (config.DiscriminatorSteps > 1 ? $", {config.DiscriminatorSteps} D steps" : "");
 
     protected override IExperimentRun Create(TConfig config, RunContext context) => new GanRun(config, Conditional, context);
@@ -46,6 +48,8 @@ public sealed class GanExperiment : GanExperimentBase<GanConfig>
     public override IReadOnlyList<Preset> Presets { get; } =
     [
         new("MLP GAN digits", "The defaults: MLP generator (with batch norm) and discriminator, 60 epochs; about a minute on 2 cores.", new JsonObject()),
+        new("DCGAN digits", "Small convolutional networks (Radford et al. 2016): strokes instead of speckles; 25 epochs, about 95 s on 2 cores.",
+            new JsonObject { ["architecture"] = "conv", ["epochs"] = 25 }),
         new("Two D steps per G step", "A stronger discriminator: k = 2 as in Goodfellow et al.'s algorithm 1.",
             new JsonObject { ["discriminatorSteps"] = 2 }),
     ];
@@ -73,8 +77,8 @@ public sealed class GanRun : IExperimentRun
     private readonly GanConfigBase _config;
     private readonly bool _conditional;
     private readonly ClassifierData _data;
-    private Models.Generator? _generator;
-    private Models.Discriminator? _discriminator;
+    private nn.Module<Tensor, Tensor>? _generator;
+    private nn.Module<Tensor, Tensor>? _discriminator;
 
     public GanRun(GanConfigBase config, bool conditional, RunContext context)
     {
@@ -90,15 +94,21 @@ public sealed class GanRun : IExperimentRun
     {
         var conditions = _conditional ? MnistData.Classes : 0;
         torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of("generator")));
-        _generator = new Models.Generator(_config.LatentDim, _config.Hidden, MnistData.Pixels, conditions);
+        var conv = _config.Architecture == GanArchitecture.Conv;
+        _generator = conv
+            ? new Models.ConvGenerator(_config.LatentDim, conditions)
+            : new Models.Generator(_config.LatentDim, _config.Hidden, MnistData.Pixels, conditions);
         torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of("discriminator")));
-        _discriminator = new Models.Discriminator(MnistData.Pixels, [.. _config.Hidden.AsEnumerable().Reverse()], conditions);
+        _discriminator = conv
+            ? new Models.ConvDiscriminator(MnistData.Side, conditions)
+            : new Models.Discriminator(MnistData.Pixels, [.. _config.Hidden.AsEnumerable().Reverse()], conditions);
         if (context.Device.type != DeviceType.CPU)
         {
             _generator = _generator.to(context.Device);
             _discriminator = _discriminator.to(context.Device);
         }
-        return new GanPhase(plan, _generator, _discriminator, _data, _config.LearningRate, _config.BatchSize, _config.Seed, _config.DiscriminatorSteps);
+        return new GanPhase(plan, _generator, _discriminator, _config.LatentDim, conditions, _data,
+            _config.LearningRate, _config.BatchSize, _config.Seed, _config.DiscriminatorSteps);
     }
 
     public void Complete(RunContext context) =>

@@ -17,8 +17,10 @@ namespace Vinula.Engine.Experiments.Gan;
 /// </summary>
 public sealed class GanPhase : TrainingPhase
 {
-    private readonly Models.Generator _generator;
-    private readonly Discriminator _discriminator;
+    private readonly nn.Module<Tensor, Tensor> _generator;
+    private readonly nn.Module<Tensor, Tensor> _discriminator;
+    private readonly int _latent;
+    private readonly int _conditions;
     private readonly TorchSharp.Modules.Adam _optimizerG;
     private readonly TorchSharp.Modules.Adam _optimizerD;
     private readonly ClassifierData _data;
@@ -30,10 +32,14 @@ public sealed class GanPhase : TrainingPhase
     private int[] _order = [];
     private (double D, double G, double Real, double Fake, int Count) _epoch;
 
-    public GanPhase(PhasePlan plan, Models.Generator generator, Discriminator discriminator, ClassifierData data,
-        double learningRate, int batchSize, int seed, int discriminatorSteps) : base(plan)
+    /// <param name="latent">Size of the noise z.</param>
+    /// <param name="conditions">Size of the one-hot label both networks see (0: unconditional).</param>
+    public GanPhase(PhasePlan plan, nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator, int latent, int conditions,
+        ClassifierData data, double learningRate, int batchSize, int seed, int discriminatorSteps) : base(plan)
     {
         _generator = generator;
+        _latent = latent;
+        _conditions = conditions;
         _discriminator = discriminator;
         _data = data;
         _batchSize = batchSize;
@@ -48,14 +54,14 @@ public sealed class GanPhase : TrainingPhase
         if (Conditional)
         {
             // Rows: digits 0..9; columns: the same ten noise vectors.
-            _fixedNoise = randn([10, generator.Latent], generator: noise).repeat(10, 1).to(device).DetachFromDisposeScope();
+            _fixedNoise = randn([10, latent], generator: noise).repeat(10, 1).to(device).DetachFromDisposeScope();
             _fixedLabels = arange(10, dtype: ScalarType.Int64).repeat_interleave(10).to(device).DetachFromDisposeScope();
         }
         else
-            _fixedNoise = randn([100, generator.Latent], generator: noise).to(device).DetachFromDisposeScope();
+            _fixedNoise = randn([100, latent], generator: noise).to(device).DetachFromDisposeScope();
     }
 
-    private bool Conditional => _generator.Conditions > 0;
+    private bool Conditional => _conditions > 0;
 
     public override void BeginEpoch(int epoch)
     {
@@ -120,7 +126,7 @@ public sealed class GanPhase : TrainingPhase
 
     private Tensor Generate(int count, Tensor labels)
     {
-        var z = randn([count, _generator.Latent], device: labels.device);
+        var z = randn([count, _latent], device: labels.device);
         return _generator.forward(Conditional ? cat([z, OneHot(labels)], 1) : z);
     }
 
