@@ -129,17 +129,19 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, (await png.Content.ReadAsByteArrayAsync())[..4]);
     }
 
-    [Fact]
-    public async Task AVaeRunsThroughTheApiWithItsElboAndManifolds()
+    [Theory]
+    [InlineData("vae", "manifold", "manifold-e001.png,manifold-e002.png")]
+    [InlineData("cvae", "style", "style-e001.png,style-e002.png")]
+    public async Task AVaeRunsThroughTheApiWithItsElboAndPerEpochImages(string kind, string group, string names)
     {
-        var response = await PostJson("/api/runs", """{ "kind": "vae", "config": { "epochs": 2, "trainSize": 300, "hidden": [32] } }""");
+        var response = await PostJson("/api/runs", $$"""{ "kind": "{{kind}}", "config": { "epochs": 2, "trainSize": 300, "hidden": [32] } }""");
         var run = await WaitForAsync((await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!.Id, r => r.Status.IsFinished());
 
         Assert.True(run.Status == RunStatus.Completed, run.Error);
         Assert.True(run.Summary["test.elbo"] < 0 && run.Summary["test.recon"] > 0 && run.Summary["test.kl"] >= 0);
         Assert.True(run.Summary.ContainsKey("active_units"));
         var artifacts = await _client.GetFromJsonAsync<List<ArtifactInfo>>($"/api/runs/{run.Id}/artifacts", VinulaJson.Options);
-        Assert.Equal(["manifold-e001.png", "manifold-e002.png"], artifacts!.Where(a => a.Group == "manifold").Select(a => a.Name));
+        Assert.Equal(names.Split(','), artifacts!.Where(a => a.Group == group).Select(a => a.Name));
     }
 
     [Theory]

@@ -4,6 +4,7 @@ using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared.Experiments;
 using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Vinula.Engine.Tests;
 
@@ -125,5 +126,87 @@ public class ConvGanModelTests
         Assert.Equal([5L, 784], images.shape);
         Assert.True(images.min().item<float>() >= 0 && images.max().item<float>() <= 1);
         Assert.Equal([5L], d.forward(cat([images, zeros(5, 10)], 1)).shape);
+    }
+}
+
+/// <summary>Every network of the generative lab can fit a tiny batch: the loss must fall far, not just run.</summary>
+public class GenerativeOverfitTests
+{
+    public GenerativeOverfitTests() => TestData.InitTorch();
+
+    private static float Fit(nn.Module<Tensor, Tensor> model, Tensor input, Func<Tensor, Tensor> loss, int steps = 200)
+    {
+        using var optimizer = optim.Adam(model.parameters(), 3e-3);
+        model.train();
+        for (var i = 0; i < steps; i++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            loss(model.forward(input)).backward();
+            optimizer.step();
+        }
+        model.eval();
+        using var _ = no_grad();
+        return loss(model.forward(input)).item<float>();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GeneratorsLearnToDrawGivenDigitsFromFixedNoise(bool conv)
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(9);
+        var mnist = TestData.Datasets.Mnist;
+        var targets = tensor(mnist.Gather(mnist.Train.Take(16).ToArray()), [16, 784]);
+        var z = randn(16, 8);
+        using nn.Module<Tensor, Tensor> g = conv ? new ConvGenerator(8) : new Models.Generator(8, [64], 784);
+        using (no_grad()) g.eval();
+        var first = F.mse_loss(g.forward(z), targets).item<float>();
+        var last = Fit(g, z, images => F.mse_loss(images, targets), steps: 300);
+        Assert.True(last < first * 0.3, $"{(conv ? "conv" : "mlp")} generator: {first} → {last}");
+    }
+
+    [Fact]
+    public void TheConvDiscriminatorTellsATinyBatchOfDigitsFromNoise()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(10);
+        var mnist = TestData.Datasets.Mnist;
+        var real = tensor(mnist.Gather(mnist.Train.Take(16).ToArray()), [16, 784]);
+        var input = cat([real, rand(16, 784)], 0);
+        var labels = cat([ones(16), zeros(16)], 0);
+        using var d = new ConvDiscriminator(28, dropout: 0);
+        var first = F.binary_cross_entropy_with_logits(d.forward(input), labels).item<float>();
+        var last = Fit(d, input, logits => F.binary_cross_entropy_with_logits(logits, labels));
+        Assert.True(last < first * 0.1, $"{first} → {last}");
+    }
+
+    [Fact]
+    public void ACvaeOverfitsATinyBatch()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(11);
+        var mnist = TestData.Datasets.Mnist;
+        var rows = mnist.Train.Take(32).ToArray();
+        var x = tensor(mnist.Gather(rows), [32, 784]);
+        var y = F.one_hot(tensor(mnist.GatherLabels(rows)), 10).to(ScalarType.Float32);
+        using var model = new Models.Vae(784, [128], 4, conditions: 10);
+        using var optimizer = optim.Adam(model.parameters(), 3e-3);
+        float Loss(bool sample)
+        {
+            var (mu, logVar) = model.Encode(x, y);
+            return Losses.VaeLoss.Compute(model.DecodeLogits(sample ? Losses.VaeLoss.Sample(mu, logVar) : mu, y), x, mu, logVar, 1).Loss.item<float>();
+        }
+        var first = Loss(false);
+        for (var i = 0; i < 300; i++)
+        {
+            using var step = NewDisposeScope();
+            optimizer.zero_grad();
+            var (mu, logVar) = model.Encode(x, y);
+            Losses.VaeLoss.Compute(model.DecodeLogits(Losses.VaeLoss.Sample(mu, logVar), y), x, mu, logVar, 1).Loss.backward();
+            optimizer.step();
+        }
+        Assert.True(Loss(false) < first * 0.5, $"{first} → {Loss(false)}");
     }
 }

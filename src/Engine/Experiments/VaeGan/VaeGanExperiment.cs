@@ -14,8 +14,8 @@ public sealed class VaeGanExperiment : ExperimentDefinition<VaeGanConfig>
 
     public override string Description =>
         "A VAE whose decoder is also a GAN's generator (Larsen et al. 2016): reconstruction is measured in the " +
-        "discriminator's feature space instead of pixel by pixel, and the decoder is trained to fool D on " +
-        "reconstructions and prior samples; γ weighs the two in the decoder's loss.";
+        "discriminator's feature space (with a pixel-space term that keeps the encoder from collapsing at this scale), " +
+        "and the decoder is trained to fool D on reconstructions and prior samples; γ weighs the two in the decoder's loss.";
 
     public override IReadOnlyList<Preset> Presets { get; } =
     [
