@@ -76,6 +76,10 @@ public sealed class RunService(RunStore store, RunEventBus bus, ExperimentCatalo
         return new RunPage([.. list.Skip(Math.Max(0, query.Skip)).Take(take).Select(RunStore.ToDto)], list.Count);
     }
 
+    /// <summary>Every tag in use, for the filter: from the stored documents, without building their DTOs.</summary>
+    public IReadOnlyList<string> AllTags() =>
+        [.. store.All().SelectMany(r => r.Tags).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
+
     /// <summary>Sort keys: createdAt (default, newest first), name, status, kind, or summary.&lt;key&gt; (e.g.
     /// summary.student.test_accuracy); a leading '-' reverses. Runs without the summary key go last.</summary>
     public static IEnumerable<RunDocument> Sort(IEnumerable<RunDocument> runs, string? sort)

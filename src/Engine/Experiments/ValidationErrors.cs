@@ -60,6 +60,18 @@ public sealed class ValidationErrors : List<ValidationError>
                   $"plus activations for batch {batchSize}); the limit is {MaxTrainingBytes / 1e9:0.#} GB. Use narrower layers or a smaller batch.");
     }
 
+    /// <summary>
+    /// <see cref="Memory"/> for models made of <paramref name="copies"/> MLPs of the same widths (an autoencoder's
+    /// encoder and mirrored decoder, a GAN's generator and discriminator), plus any extra parameters.
+    /// </summary>
+    public void MlpMemory(string path, string what, int inputs, IReadOnlyList<int> hidden, int outputs, int copies, int batchSize,
+        long extraParameters = 0)
+    {
+        var parameters = copies * Models.Mlp.CountParameters(inputs, hidden, outputs) + extraParameters;
+        var units = copies * (inputs + hidden.Sum(h => (long)h) + outputs);
+        Memory(path, what, parameters, units, batchSize);
+    }
+
     /// <summary>The last segment of a path, as the user sees the field ("teacher.hidden[0]" → "hidden[0]").</summary>
     private static string Label(string path) => path[(path.LastIndexOf('.') + 1)..];
 

@@ -40,11 +40,7 @@ public sealed class AutoencoderExperiment : ExperimentDefinition<AutoencoderConf
         if (config.Model == AutoencoderModel.Conv)
             errors.Range("channels", config.Channels, 1, 256);
         if (config.Model == AutoencoderModel.Dense && config.Hidden is not null)
-        {
-            var widths = config.Hidden.Prepend(MnistData.Pixels).Append(config.LatentDim).ToList();
-            long parameters = 2 * widths.Zip(widths.Skip(1), (a, b) => (long)a * b + b).Sum();
-            errors.Memory("hidden", "autoencoder", parameters, 2 * widths.Sum(w => (long)w), config.BatchSize);
-        }
+            errors.MlpMemory("hidden", "autoencoder", MnistData.Pixels, config.Hidden, config.LatentDim, copies: 2, config.BatchSize);
         if (config.Model == AutoencoderModel.Conv)
             errors.Memory("channels", "autoencoder", 2L * 9 * config.Channels * (1 + config.LatentDim / AutoencoderConfig.ConvMapSize),
                 2L * (config.Channels * 196 + config.LatentDim + MnistData.Pixels), config.BatchSize);

@@ -17,13 +17,8 @@ public abstract class GanExperimentBase<TConfig> : ExperimentDefinition<TConfig>
         errors.Range("latentDim", config.LatentDim, 1, 1024);
         errors.Range("discriminatorSteps", config.DiscriminatorSteps, 1, 10);
         errors.Widths("hidden", config.Hidden, maxLayers: 4, maxWidth: 4096);
-        if (config.Hidden is not null)
-        {
-            // Generator and discriminator mirror each other: about twice one MLP of these widths.
-            var widths = config.Hidden.Prepend(config.LatentDim + 10).Append(MnistData.Pixels).ToList();
-            long parameters = 2 * widths.Zip(widths.Skip(1), (a, b) => (long)a * b + b).Sum();
-            errors.Memory("hidden", "GAN", parameters, 3 * widths.Sum(w => (long)w), config.BatchSize);
-        }
+        if (config.Hidden is not null) // generator and discriminator mirror each other
+            errors.MlpMemory("hidden", "GAN", config.LatentDim + MnistData.Classes, config.Hidden, MnistData.Pixels, copies: 2, config.BatchSize);
     }
 
     protected override string DefaultName(TConfig config) =>

@@ -17,12 +17,9 @@ public abstract class VaeExperimentBase<TConfig> : ExperimentDefinition<TConfig>
         errors.Range("latentDim", config.LatentDim, 1, 256);
         errors.Range("beta", config.Beta, 0, 100);
         errors.Widths("hidden", config.Hidden, maxLayers: 4, maxWidth: 4096);
-        if (config.Hidden is not null)
-        {
-            var widths = config.Hidden.Prepend(MnistData.Pixels).Append(config.LatentDim).ToList();
-            long parameters = 2 * widths.Zip(widths.Skip(1), (a, b) => (long)a * b + b).Sum() + (long)widths[^2] * config.LatentDim;
-            errors.Memory("hidden", Conditional ? "cVAE" : "VAE", parameters, 2 * widths.Sum(w => (long)w), config.BatchSize);
-        }
+        if (config.Hidden is { Count: > 0 } hidden) // encoder and mirrored decoder, plus the log σ² head
+            errors.MlpMemory("hidden", Conditional ? "cVAE" : "VAE", MnistData.Pixels, hidden, config.LatentDim, copies: 2, config.BatchSize,
+                extraParameters: (long)hidden[^1] * config.LatentDim);
     }
 
     protected override string DefaultName(TConfig config) =>

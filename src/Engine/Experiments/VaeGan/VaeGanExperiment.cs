@@ -28,12 +28,8 @@ public sealed class VaeGanExperiment : ExperimentDefinition<VaeGanConfig>
         errors.Range("gamma", config.Gamma, 0, 1000);
         errors.Range("beta", config.Beta, 0, 100);
         errors.Widths("hidden", config.Hidden, maxLayers: 4, maxWidth: 4096);
-        if (config.Hidden is not null)
-        {
-            var widths = config.Hidden.Prepend(MnistData.Pixels).Append(config.LatentDim).ToList();
-            long parameters = 3 * widths.Zip(widths.Skip(1), (a, b) => (long)a * b + b).Sum();
-            errors.Memory("hidden", "VAE/GAN", parameters, 3 * widths.Sum(w => (long)w), config.BatchSize);
-        }
+        if (config.Hidden is not null) // encoder, decoder and discriminator
+            errors.MlpMemory("hidden", "VAE/GAN", MnistData.Pixels, config.Hidden, config.LatentDim, copies: 3, config.BatchSize);
     }
 
     protected override string DefaultName(VaeGanConfig config) =>

@@ -20,10 +20,8 @@ public partial class NewExperimentPage
     private IExperimentDefinition? _definition;
     private ExperimentConfig _config = new DistillConfig();
     private readonly FieldErrors _errors = new();
-    private DistillForm? _distillForm;
-    private AutoencoderForm? _autoencoderForm;
-    private VaeForm? _vaeForm;
-    private GanForm? _ganForm;
+    /// <summary>Text the forms could not parse, by config path; cleared whenever the config is replaced.</summary>
+    private readonly Dictionary<string, string> _parseErrors = [];
     private IReadOnlyList<RunDto> _teacherRuns = [];
     private RunDto? _source;
     private string? _preset;
@@ -68,6 +66,7 @@ public partial class NewExperimentPage
         if (_definition is null) return;
 
         _source = From is null ? null : Runs.Get(From);
+        _parseErrors.Clear();
         _config = _source is not null && _source.Kind == _definition.Kind
             ? (ExperimentConfig)_source.Config.Deserialize(_definition.ConfigType, VinulaJson.Options)!
             : FromPreset(Preset) ?? _definition.CreateDefault();
@@ -100,10 +99,7 @@ public partial class NewExperimentPage
         {
             // Keep a chosen teacher run: presets describe architectures and losses, not which run to reuse.
             if (config is DistillationConfig d && _config is DistillationConfig old) d.TeacherRunId = old.TeacherRunId;
-            _distillForm?.ParseErrors.Clear();
-            _autoencoderForm?.ParseErrors.Clear();
-            _vaeForm?.ParseErrors.Clear();
-            _ganForm?.ParseErrors.Clear();
+            _parseErrors.Clear();
             _config = config;
         }
         Validate();
@@ -122,7 +118,7 @@ public partial class NewExperimentPage
         if (_definition is null) return;
         foreach (var error in _definition.Validate(_config, Runs.Library))
             _errors.Set(error.Path, error.Message);
-        foreach (var (path, message) in (_distillForm?.ParseErrors ?? []).Concat(_autoencoderForm?.ParseErrors ?? []).Concat(_vaeForm?.ParseErrors ?? []).Concat(_ganForm?.ParseErrors ?? []))
+        foreach (var (path, message) in _parseErrors)
             _errors.Set(path, message);
     }
 

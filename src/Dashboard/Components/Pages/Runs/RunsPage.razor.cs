@@ -50,7 +50,7 @@ public partial class RunsPage
     {
         RunStatus? status = Enum.TryParse<RunStatus>(Status, true, out var s) ? s : null;
         _page = Service.Query(new RunQuery(Kind, status, Tag, Q, Sort, 0, PageSize));
-        _allTags = [.. Service.Query(new RunQuery(Take: 500)).Items.SelectMany(r => r.Tags).Distinct(StringComparer.OrdinalIgnoreCase).Order()];
+        _allTags = Service.AllTags();
     }
 
     private void Navigate(string key, string? value) =>
