@@ -18,16 +18,8 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
-    private async Task<RunDto> WaitForAsync(string id, Func<RunDto, bool> done, int seconds = 120)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var run = (await _client.GetFromJsonAsync<RunDto>($"/api/runs/{id}", VinulaJson.Options))!;
-            if (done(run) || DateTime.UtcNow > deadline) return run;
-            await Task.Delay(200);
-        }
-    }
+    private Task<RunDto> WaitForAsync(string id, Func<RunDto, bool> done, int seconds = 120) =>
+        RunWaiter.WaitForAsync(factory.Services, id, done, seconds);
 
     [Fact]
     public async Task HealthzAnswers200()

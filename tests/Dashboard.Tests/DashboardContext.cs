@@ -27,8 +27,9 @@ public abstract class DashboardContext : BunitContext
         // No dataset cache: components must never start a download.
         Services.AddSingleton(new DatasetCatalog(new DataOptions { Directory = Path.Combine(Path.GetTempPath(), $"no-data-{Guid.NewGuid():N}") }));
         Services.AddSingleton<IOptions<EngineOptions>>(Options.Create(new EngineOptions()));
+        Services.AddSingleton<RunLifecycle>();
         Services.AddSingleton(sp => new RunScheduler(sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunEventBus>(),
-            sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
+            sp.GetRequiredService<RunLifecycle>(), sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
             sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunScheduler>.Instance));
         Services.AddSingleton<RunService>();
     }

@@ -39,8 +39,9 @@ public class HubTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
         var statuses = new ConcurrentQueue<RunStatusChanged>();
         var metrics = new ConcurrentQueue<MetricsAppended>();
         var artifacts = new ConcurrentQueue<ArtifactAdded>();
-        var allRuns = new ConcurrentQueue<RunStatusChanged>();
+        var progress = new ConcurrentQueue<RunProgressChanged>();
         connection.On<RunStatusChanged>(nameof(IRunsClient.RunStatusChanged), statuses.Enqueue);
+        connection.On<RunProgressChanged>(nameof(IRunsClient.RunProgressChanged), progress.Enqueue);
         connection.On<MetricsAppended>(nameof(IRunsClient.MetricsAppended), metrics.Enqueue);
         connection.On<ArtifactAdded>(nameof(IRunsClient.ArtifactAdded), artifacts.Enqueue);
         await connection.StartAsync();
@@ -52,11 +53,17 @@ public class HubTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
         await connection.InvokeAsync("Subscribe", run.Id);
         await client.PostAsync($"/api/runs/{blocker.Id}/cancel", null);
 
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!statuses.Any(s => s.RunId == run.Id && s.Status == RunStatus.Completed) && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
+        var done = new TaskCompletionSource();
+        connection.On<RunStatusChanged>(nameof(IRunsClient.RunStatusChanged), s =>
+        {
+            if (s.RunId == run.Id && s.Status.IsFinished()) done.TrySetResult();
+        });
+        await Task.WhenAny(done.Task, Task.Delay(TimeSpan.FromSeconds(120)));
 
-        Assert.Contains(statuses, s => s.RunId == run.Id && s.Status == RunStatus.Running && s.Progress.Step > 0);
+        // Status events are the lifecycle's transitions only, each once; progress comes as its own event.
+        Assert.Equal([RunStatus.Queued, RunStatus.Running, RunStatus.Completed],
+            statuses.Where(s => s.RunId == run.Id).Select(s => s.Status));
+        Assert.Contains(progress, p => p.RunId == run.Id && p.Progress.Step > 0);
         Assert.Contains(statuses, s => s.RunId == run.Id && s.Status == RunStatus.Completed && s.Progress.Fraction == 1);
         Assert.Contains(statuses, s => s.RunId == blocker.Id && s.Status == RunStatus.Cancelled); // via SubscribeAll
         var points = metrics.Where(m => m.RunId == run.Id).SelectMany(m => m.Points).ToList();

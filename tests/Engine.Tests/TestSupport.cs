@@ -35,21 +35,35 @@ public sealed class MemorySink : IRunSink, IRunLibrary
 
     public Action<MemorySink>? OnMetrics { get; set; }
 
-    public void Metrics(IReadOnlyList<MetricPoint> points)
+    public List<EngineEvent> Events { get; } = [];
+
+    public void Publish(EngineEvent e)
     {
-        Points.AddRange(points);
-        OnMetrics?.Invoke(this);
+        switch (e)
+        {
+            case MetricsAppended m:
+                Points.AddRange(m.Points);
+                OnMetrics?.Invoke(this);
+                break;
+            case RunProgressChanged p:
+                ProgressReports.Add(p.Progress);
+                OnProgress?.Invoke(this);
+                break;
+            case LogAppended l:
+                Logs.Add(l.Line.Message);
+                break;
+            case SweepPoint s:
+                SweepPoints.Add((s.Temperature, s.Seed, s.Accuracy));
+                break;
+            default:
+                Events.Add(e);
+                break;
+        }
     }
     /// <summary>Called after each report, e.g. to cancel the run at a chosen moment.</summary>
     public Action<MemorySink>? OnProgress { get; set; }
     public Action<MemorySink>? OnCheckpoint { get; set; }
 
-    public void Progress(RunProgress progress)
-    {
-        ProgressReports.Add(progress);
-        OnProgress?.Invoke(this);
-    }
-    public void Log(string message) => Logs.Add(message);
     public void Artifact(ArtifactInfo info, byte[] content) => Artifacts[info.Name] = (info, content);
 
     public void Checkpoint(string name, byte[] content)
@@ -60,8 +74,6 @@ public sealed class MemorySink : IRunSink, IRunLibrary
     }
 
     public List<(double Temperature, int Seed, double Accuracy)> SweepPoints { get; } = [];
-
-    public void SweepPoint(double temperature, int seed, double accuracy) => SweepPoints.Add((temperature, seed, accuracy));
 
     public void Rewind(long step) => Points.RemoveAll(p => p.Step > step);
 

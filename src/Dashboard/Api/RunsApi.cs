@@ -21,14 +21,16 @@ public static class RunsApi
             .Accepts<CreateRunRequest>("application/json");
         api.MapGet("/", List).WithSummary("Runs, filtered, sorted and paged.");
         api.MapGet("/{id}", Get).WithSummary("One run with its config, summary and progress.");
-        api.MapMethods("/{id}", ["PATCH"], UpdateAsync).WithSummary("Rename, retag or annotate a run.")
+        api.MapMethods("/{id}", ["PATCH"], UpdateAsync).WithSummary("Rename, retag or annotate a run, or set a live run's slow motion (slowMotionMs).")
             .Accepts<UpdateRunRequest>("application/json");
         api.MapGet("/{id}/metrics", Metrics).WithSummary("Metric series as [step, value, unixMs] triples, or long-form CSV with ?format=csv.");
         api.MapGet("/{id}/logs", Logs).WithSummary("The run's log lines.");
         api.MapGet("/{id}/artifacts", Artifacts).WithSummary("The run's stored files.");
         api.MapGet("/{id}/artifacts/{name}", Artifact).WithSummary("One stored file's bytes.");
         api.MapPost("/{id}/cancel", Cancel).WithSummary("Stop a queued or running run.");
-        api.MapPost("/{id}/resume", Resume).WithSummary("Continue an interrupted or cancelled run from its last checkpoint.");
+        api.MapPost("/{id}/resume", Resume).WithSummary("Continue a paused run, or an interrupted or cancelled run from its last checkpoint.");
+        api.MapPost("/{id}/pause", Pause).WithSummary("Stop a running run between two steps, keeping it in memory (it becomes paused when the step under way ends).");
+        api.MapPost("/{id}/step", Step).WithSummary("A paused run takes count training steps (default 1), pushes its curves and preview, and pauses again.");
         api.MapDelete("/{id}", Delete).WithSummary("Delete a finished run and everything it stored.");
         return app;
     }
@@ -65,12 +67,14 @@ public static class RunsApi
     private static Results<Ok<RunDto>, NotFound<ProblemDetails>> Get(string id, RunService runs) =>
         runs.Get(id) is { } run ? TypedResults.Ok(run) : NotFoundRun(id);
 
-    private static async Task<Results<Ok<RunDto>, ValidationProblem, NotFound<ProblemDetails>>> UpdateAsync(string id, HttpRequest http, RunService runs)
+    private static async Task<Results<Ok<RunDto>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> UpdateAsync(
+        string id, HttpRequest http, RunService runs)
     {
         var (request, errors) = await RequestBody.ReadAsync<UpdateRunRequest>(http);
         if (request is null) return TypedResults.ValidationProblem(errors!);
         var outcome = runs.Update(id, request);
         if (outcome.IsNotFound) return NotFoundRun(id);
+        if (outcome.ConflictMessage is { } message) return TypedResults.Conflict(Problem(409, "Not possible in the run's state", message));
         return outcome.Succeeded ? TypedResults.Ok(outcome.Value!) : TypedResults.ValidationProblem(outcome.Errors!);
     }
 
@@ -109,6 +113,18 @@ public static class RunsApi
 
     private static Results<Accepted<RunDto>, NotFound<ProblemDetails>, Conflict<ProblemDetails>> Resume(string id, RunService runs) =>
         Lifecycle(id, runs.Resume(id));
+
+    private static Results<Accepted<RunDto>, NotFound<ProblemDetails>, Conflict<ProblemDetails>> Pause(string id, RunService runs) =>
+        Lifecycle(id, runs.Pause(id));
+
+    private static Results<Accepted<RunDto>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>> Step(string id, int? count, RunService runs)
+    {
+        var outcome = runs.Step(id, count ?? 1);
+        if (outcome.Errors is { } errors) return TypedResults.ValidationProblem(errors);
+        if (outcome.IsNotFound) return NotFoundRun(id);
+        if (outcome.ConflictMessage is { } message) return TypedResults.Conflict(Problem(409, "Not possible in the run's state", message));
+        return TypedResults.Accepted($"/api/runs/{id}", outcome.Value!);
+    }
 
     private static Results<NoContent, NotFound<ProblemDetails>, Conflict<ProblemDetails>> Delete(string id, RunService runs)
     {

@@ -50,9 +50,11 @@ public static class ServiceRegistration
     public static IHostApplicationBuilder AddVinulaRuns(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RunEventBus>();
+        builder.Services.AddSingleton<RunLifecycle>();
         builder.Services.AddSingleton<RunScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
         builder.Services.AddSingleton<RunService>();
+        builder.Services.AddSingleton<AllRunsSubscribers>();
         builder.Services.AddHostedService<HubRelay>();
         builder.Services.AddSignalR().AddJsonProtocol(o => VinulaJson.Configure(o.PayloadSerializerOptions));
         return builder;

@@ -15,33 +15,41 @@ public sealed class RunEventBus(ILogger<RunEventBus> logger)
     private readonly ILogger _logger = logger;
     private ImmutableArray<Subscription> _subscriptions = [];
 
-    /// <summary>Events reach <paramref name="handler"/> in publishing order, one at a time, never on the publisher's thread.</summary>
-    public IDisposable Subscribe(Func<RunEvent, Task> handler)
+    /// <summary>Every run's events reach <paramref name="handler"/> in publishing order, one at a time, never on
+    /// the publisher's thread. <paramref name="filter"/> (run on the publisher's thread, so keep it trivial) keeps
+    /// the events the subscriber wants out of its queue altogether.</summary>
+    public IDisposable Subscribe(Func<RunEvent, Task> handler, Func<RunEvent, bool>? filter = null)
     {
-        var subscription = new Subscription(this, handler);
+        var subscription = new Subscription(this, handler, filter);
         ImmutableInterlocked.Update(ref _subscriptions, s => s.Add(subscription));
         return subscription;
     }
 
-    public IDisposable Subscribe(Action<RunEvent> handler) => Subscribe(e =>
+    public IDisposable Subscribe(Action<RunEvent> handler, Func<RunEvent, bool>? filter = null) => Subscribe(e =>
     {
         handler(e);
         return Task.CompletedTask;
-    });
+    }, filter);
+
+    /// <summary>One run's events only (a Run page).</summary>
+    public IDisposable SubscribeRun(string runId, Func<RunEvent, Task> handler) =>
+        Subscribe(handler, e => string.Equals(e.RunId, runId, StringComparison.Ordinal));
 
     public void Publish(RunEvent e)
     {
         foreach (var subscription in _subscriptions)
-            subscription.Queue.Writer.TryWrite(e);
+            if (subscription.Filter is null || subscription.Filter(e))
+                subscription.Queue.Writer.TryWrite(e);
     }
 
     private sealed class Subscription : IDisposable
     {
         private readonly RunEventBus _bus;
 
-        public Subscription(RunEventBus bus, Func<RunEvent, Task> handler)
+        public Subscription(RunEventBus bus, Func<RunEvent, Task> handler, Func<RunEvent, bool>? filter)
         {
             _bus = bus;
+            Filter = filter;
             _ = Task.Run(async () =>
             {
                 await foreach (var e in Queue.Reader.ReadAllAsync())
@@ -51,6 +59,8 @@ public sealed class RunEventBus(ILogger<RunEventBus> logger)
                 }
             });
         }
+
+        public Func<RunEvent, bool>? Filter { get; }
 
         public Channel<RunEvent> Queue { get; } = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
 

@@ -22,6 +22,7 @@ namespace Vinula.Dashboard.Runs;
 public sealed class RunScheduler(
     RunStore store,
     RunEventBus bus,
+    RunLifecycle lifecycle,
     ExperimentCatalog catalog,
     DatasetCatalog datasets,
     IOptions<EngineOptions> engineOptions,
@@ -96,18 +97,9 @@ public sealed class RunScheduler(
 
     private void RecoverAfterRestart()
     {
-        foreach (var run in store.WithStatus(RunStatus.Running))
-        {
-            var changed = store.Modify(run.Id, r =>
-            {
-                r.SetStatus(RunStatus.Interrupted, DateTime.UtcNow, "The server stopped while the run was training.");
-                r.Error = "Interrupted: the server stopped while the run was training." + ResumeHint(run.Id);
-                r.FinishedAt = DateTime.UtcNow;
-                r.EtaSeconds = null;
-            });
-            if (changed is not null)
-                bus.Publish(new RunStatusChanged(run.Id, changed.Status, changed.Progress, changed.Error));
-        }
+        foreach (var run in store.WithStatus(RunStatus.Running).Concat(store.WithStatus(RunStatus.Paused)))
+            lifecycle.Move(run.Id, RunStatus.Interrupted,
+                $"Interrupted: the server stopped while the run was {(run.Status == RunStatus.Paused ? "paused" : "training")}." + ResumeHint(run.Id));
         foreach (var run in store.WithStatus(RunStatus.Queued).OrderBy(r => r.CreatedAt))
             Enqueue(run.Id);
     }
@@ -115,21 +107,10 @@ public sealed class RunScheduler(
     /// <summary>Queued → Running, only if the run is still queued.</summary>
     private (RunDocument Run, bool Resume)? Start(string runId)
     {
-        var resume = false;
-        var started = store.TryModify(runId, r =>
-        {
-            if (r.Status != RunStatus.Queued) return false;
-            resume = r.ResumeRequested;
-            r.ResumeRequested = false;
-            r.SetStatus(RunStatus.Running, DateTime.UtcNow, resume ? "resumed" : null);
-            r.StartedAt ??= DateTime.UtcNow;
-            r.FinishedAt = null;
-            r.Error = null;
-            return true;
-        });
-        if (started is null) return null;
-        bus.Publish(new RunStatusChanged(runId, RunStatus.Running, started.Progress, null));
-        return (started, resume);
+        var resume = store.Get(runId)?.ResumeRequested ?? false;
+        var started = lifecycle.Move(runId, RunStatus.Running, resume ? "resumed" : null, r => r.ResumeRequested = false,
+            onlyFrom: RunStatus.Queued);
+        return started.Run is { } run ? (run, resume) : null;
     }
 
     private string ResumeHint(string runId) => store.HasCheckpoint(runId)
@@ -140,7 +121,8 @@ public sealed class RunScheduler(
     private void Execute(RunDocument started, bool resume, CancellationToken cancellation)
     {
         var runId = started.Id;
-        var sink = new StoreRunSink(runId, store, bus);
+        var sink = new StoreRunSink(runId, store, bus, lifecycle);
+        var control = lifecycle.Attach(runId);
 
         RunStatus outcome;
         string? error = null;
@@ -150,9 +132,9 @@ public sealed class RunScheduler(
             var definition = catalog.Find(started.Kind) ?? throw new InvalidOperationException($"Unknown experiment kind '{started.Kind}'.");
             var config = (ExperimentConfig)JsonSerializer.Deserialize(started.ConfigJson, definition.ConfigType, VinulaJson.Options)!;
             var device = TorchSetup.Resolve(config.Device, engineOptions.Value.Device);
-            var context = new RunContext(runId, sink, new StoreRunLibrary(store), datasets, device);
-            sink.Log($"{(resume ? "resuming" : "starting")} {started.Kind} on {device.type.ToString().ToLowerInvariant()}, " +
-                     $"{TorchSharp.torch.get_num_threads()} thread(s).");
+            var context = new RunContext(runId, sink, new StoreRunLibrary(store), datasets, device) { Control = control };
+            context.Log($"{(resume ? "resuming" : "starting")} {started.Kind} on {device.type.ToString().ToLowerInvariant()}, " +
+                        $"{TorchSharp.torch.get_num_threads()} thread(s).");
             using (var run = definition.Create(config, context))
                 new TrainingRunner(context).Run(run, resume, cancellation);
             summary = context.Summary;
@@ -161,7 +143,8 @@ public sealed class RunScheduler(
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             outcome = RunStatus.Interrupted;
-            error = "Interrupted: the server shut down." + ResumeHint(runId);
+            var paused = store.Get(runId)?.Status == RunStatus.Paused;
+            error = $"Interrupted: the server shut down{(paused ? " while the run was paused" : "")}." + ResumeHint(runId);
         }
         catch (OperationCanceledException)
         {
@@ -178,23 +161,20 @@ public sealed class RunScheduler(
         try
         {
             sink.Flush();
-            if (error is not null) sink.Log(outcome == RunStatus.Failed ? $"failed: {error}" : error);
+            if (error is not null)
+                sink.Publish(new LogAppended(runId, new RunLogLine(DateTime.UtcNow, outcome == RunStatus.Failed ? $"failed: {error}" : error)));
         }
         catch (Exception e)
         {
             logger.LogError(e, "Could not store the last reports of run {RunId}.", runId);
         }
 
-        var finished = store.Modify(runId, r =>
+        lifecycle.Detach(runId);
+        var end = lifecycle.Move(runId, outcome, error, r =>
         {
-            r.SetStatus(outcome, DateTime.UtcNow, error);
-            r.FinishedAt = DateTime.UtcNow;
-            r.Error = error;
-            r.EtaSeconds = null;
             if (summary is not null) r.Summary = summary;
-            if (outcome == RunStatus.Completed) r.ProgressFraction = 1;
         });
-        if (finished is not null)
-            bus.Publish(new RunStatusChanged(runId, outcome, finished.Progress, error));
+        if (!end.Moved && !end.NotFound)
+            logger.LogError("Run {RunId} ended {Outcome}, but it was {Status}: the move is not in the lifecycle.", runId, outcome, end.From);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Vinula.Dashboard.Storage;
 using Vinula.Engine.Experiments;
+using Vinula.Engine.Training;
 using Vinula.Shared;
 using Vinula.Shared.Events;
 using Vinula.Shared.Experiments;
@@ -9,7 +10,7 @@ using Vinula.Shared.Runs;
 namespace Vinula.Dashboard.Runs;
 
 /// <summary>What users do with runs, for the API and the pages alike: create, list, change, cancel, resume, delete.</summary>
-public sealed class RunService(RunStore store, RunEventBus bus, ExperimentCatalog catalog, RunScheduler scheduler)
+public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lifecycle, ExperimentCatalog catalog, RunScheduler scheduler)
 {
     public const int MaxTags = 20;
     public const int MaxTagLength = 40;
@@ -47,9 +48,7 @@ public sealed class RunService(RunStore store, RunEventBus bus, ExperimentCatalo
             Tags = NormaliseTags(request.Tags),
             CreatedAt = now,
         };
-        run.SetStatus(RunStatus.Queued, now);
-        store.Insert(run);
-        bus.Publish(new RunStatusChanged(run.Id, run.Status, run.Progress, null));
+        lifecycle.Create(run);
         scheduler.Enqueue(run.Id);
         return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
     }
@@ -111,20 +110,31 @@ public sealed class RunService(RunStore store, RunEventBus bus, ExperimentCatalo
         CheckName(request.Name, errors);
         CheckTags(request.Tags, errors);
         if (request.Notes is { Length: > MaxNotesLength }) errors["notes"] = [$"notes may have at most {MaxNotesLength:N0} characters."];
+        if (request.SlowMotionMs is < 0 or > RunControl.MaxSlowMotionMs)
+            errors["slowMotionMs"] = [$"slowMotionMs must be between 0 and {RunControl.MaxSlowMotionMs:N0} milliseconds."];
         if (errors.Count > 0) return RunOutcome<RunDto>.Invalid(errors);
 
+        string? conflict = null;
         var run = store.Modify(id, r =>
         {
+            if (request.SlowMotionMs is not null && !r.Status.IsActive())
+            {
+                conflict = $"Slow motion applies to a queued, running or paused run; run '{id}' is {Lower(r.Status)}.";
+                return;
+            }
             if (request.Name is not null) r.Name = request.Name.Trim();
             if (request.Tags is not null) r.Tags = NormaliseTags(request.Tags);
             if (request.Notes is not null) r.Notes = request.Notes;
+            if (request.SlowMotionMs is { } ms) r.SlowMotionMs = ms;
         });
         if (run is null) return RunOutcome<RunDto>.NotFound();
-        bus.Publish(new RunStatusChanged(run.Id, run.Status, run.Progress, run.Error));
+        if (conflict is not null) return RunOutcome<RunDto>.Conflict(conflict);
+        if (request.SlowMotionMs is { } slow && lifecycle.Control(id) is { } control) control.SlowMotionMs = slow;
+        bus.Publish(new RunMetadataChanged(run.Id, run.Name, run.Tags, run.Notes, run.SlowMotionMs));
         return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
     }
 
-    /// <summary>A queued run is cancelled at once; a running one before its next step.</summary>
+    /// <summary>A queued run is cancelled at once; a running or paused one before its next step.</summary>
     public RunOutcome<RunDto> Cancel(string id)
     {
         var run = store.Get(id);
@@ -132,57 +142,69 @@ public sealed class RunService(RunStore store, RunEventBus bus, ExperimentCatalo
         if (run.Status.IsFinished()) return RunOutcome<RunDto>.Conflict($"Run '{id}' is already {Lower(run.Status)}.");
         if (scheduler.CancelRunning(id)) return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
 
-        var cancelled = store.TryModify(id, r =>
-        {
-            if (r.Status != RunStatus.Queued) return false;
-            r.SetStatus(RunStatus.Cancelled, DateTime.UtcNow, "Cancelled before it started.");
-            r.Error = "Cancelled by the user before it started.";
-            r.FinishedAt = DateTime.UtcNow;
-            return true;
-        });
-        if (cancelled is null)
-        {
-            // Deleted, or it started in between: then its token is registered.
-            if (scheduler.CancelRunning(id) && store.Get(id) is { } running) return RunOutcome<RunDto>.Ok(RunStore.ToDto(running));
-            return store.Get(id) is { } current
-                ? RunOutcome<RunDto>.Conflict($"Run '{id}' is already {Lower(current.Status)}.")
-                : RunOutcome<RunDto>.NotFound();
-        }
-        bus.Publish(new RunStatusChanged(id, cancelled.Status, cancelled.Progress, cancelled.Error));
-        return RunOutcome<RunDto>.Ok(RunStore.ToDto(cancelled));
+        var cancelled = lifecycle.Move(id, RunStatus.Cancelled, "Cancelled by the user before it started.", onlyFrom: RunStatus.Queued);
+        if (cancelled.Run is { } moved) return RunOutcome<RunDto>.Ok(RunStore.ToDto(moved));
+        // Deleted, or it started in between: then its token is registered.
+        if (scheduler.CancelRunning(id) && store.Get(id) is { } running) return RunOutcome<RunDto>.Ok(RunStore.ToDto(running));
+        return store.Get(id) is { } current
+            ? RunOutcome<RunDto>.Conflict($"Run '{id}' is already {Lower(current.Status)}.")
+            : RunOutcome<RunDto>.NotFound();
     }
 
-    /// <summary>Queues an interrupted or cancelled run again; it continues from its last checkpoint.</summary>
+    /// <summary>A paused run goes on; an interrupted or cancelled run is queued again and continues from its last
+    /// checkpoint.</summary>
     public RunOutcome<RunDto> Resume(string id)
     {
         var run = store.Get(id);
         if (run is null) return RunOutcome<RunDto>.NotFound();
+        if (run.Status.IsLive())
+        {
+            if (lifecycle.Control(id) is not { } control || !control.PauseRequested)
+                return RunOutcome<RunDto>.Conflict($"Run '{id}' is running; only a paused, interrupted or cancelled run can be resumed.");
+            control.Resume();
+            return RunOutcome<RunDto>.Ok(RunStore.ToDto(store.Get(id) ?? run));
+        }
         if (run.Status is not (RunStatus.Interrupted or RunStatus.Cancelled))
-            return RunOutcome<RunDto>.Conflict($"Only an interrupted or cancelled run can be resumed; run '{id}' is {Lower(run.Status)}.");
+            return RunOutcome<RunDto>.Conflict($"Only a paused, interrupted or cancelled run can be resumed; run '{id}' is {Lower(run.Status)}.");
         if (!store.HasCheckpoint(id))
             return RunOutcome<RunDto>.Conflict($"Run '{id}' has no checkpoint yet (it stopped before its first epoch ended); start it again instead.");
 
-        var queued = store.TryModify(id, r =>
-        {
-            if (r.Status is not (RunStatus.Interrupted or RunStatus.Cancelled)) return false;
-            r.ResumeRequested = true;
-            r.SetStatus(RunStatus.Queued, DateTime.UtcNow, "resume requested");
-            r.Error = null;
-            r.FinishedAt = null;
-            return true;
-        });
-        if (queued is null) return RunOutcome<RunDto>.Conflict($"Run '{id}' changed state; reload and try again.");
-        bus.Publish(new RunStatusChanged(id, queued.Status, queued.Progress, null));
+        var queued = lifecycle.Move(id, RunStatus.Queued, "resume requested", r => r.ResumeRequested = true);
+        if (queued.Run is null) return RunOutcome<RunDto>.Conflict($"Run '{id}' changed state; reload and try again.");
         scheduler.Enqueue(id);
-        return RunOutcome<RunDto>.Ok(RunStore.ToDto(queued));
+        return RunOutcome<RunDto>.Ok(RunStore.ToDto(queued.Run));
+    }
+
+    /// <summary>Stops a running run between two steps, its model kept in memory (202: the status becomes
+    /// <c>paused</c> when the step under way ends).</summary>
+    public RunOutcome<RunDto> Pause(string id)
+    {
+        var run = store.Get(id);
+        if (run is null) return RunOutcome<RunDto>.NotFound();
+        if (run.Status != RunStatus.Running || lifecycle.Control(id) is not { } control)
+            return RunOutcome<RunDto>.Conflict($"Only a running run can be paused; run '{id}' is {Lower(run.Status)}.");
+        control.Pause();
+        return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
+    }
+
+    /// <summary>A paused run takes <paramref name="count"/> training steps, pushing curves as usual, and pauses again.</summary>
+    public RunOutcome<RunDto> Step(string id, int count)
+    {
+        if (count is < 1 or > RunControl.MaxStepCount)
+            return RunOutcome<RunDto>.Invalid(new() { ["count"] = [$"count must be between 1 and {RunControl.MaxStepCount:N0}."] });
+        var run = store.Get(id);
+        if (run is null) return RunOutcome<RunDto>.NotFound();
+        if (run.Status != RunStatus.Paused || lifecycle.Control(id) is not { } control || !control.Step(count))
+            return RunOutcome<RunDto>.Conflict($"Only a paused run can be stepped; run '{id}' is {Lower(run.Status)}.");
+        return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
     }
 
     public RunOutcome<bool> Delete(string id)
     {
         var run = store.Get(id);
         if (run is null) return RunOutcome<bool>.NotFound();
-        if (run.Status == RunStatus.Running || scheduler.IsRunning(id))
-            return RunOutcome<bool>.Conflict($"Run '{id}' is running; cancel it first.");
+        if (run.Status.IsLive() || scheduler.IsRunning(id))
+            return RunOutcome<bool>.Conflict($"Run '{id}' is {Lower(run.Status)}; cancel it first.");
         store.Delete(id);
         bus.Publish(new RunDeleted(id));
         return RunOutcome<bool>.Ok(true);

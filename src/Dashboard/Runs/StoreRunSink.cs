@@ -9,9 +9,9 @@ namespace Vinula.Dashboard.Runs;
 /// <summary>
 /// Where a training run's reports go: the store (batched, each batch atomic) and the event bus. Metric points
 /// and progress are coalesced to a few pushes per second, so a fast run neither floods browsers nor the
-/// database. Called on the run's thread; <see cref="Flush"/> at the end writes what is pending.
+/// database. Called on the run's thread; <see cref="Flush"/> writes what is pending.
 /// </summary>
-public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus) : IRunSink
+public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus, RunLifecycle lifecycle) : IRunSink
 {
     private static readonly long PushInterval = Stopwatch.Frequency / 4;
     private static readonly long ProgressSaveInterval = Stopwatch.Frequency;
@@ -21,36 +21,50 @@ public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus) 
     private long _lastProgressPush;
     private long _lastProgressSave;
     private RunProgress? _progress;
+    private bool _progressPending;
 
     public RunProgress? LastProgress => _progress;
 
-    public void Metrics(IReadOnlyList<MetricPoint> points)
+    public void Publish(EngineEvent e)
     {
-        _pending.AddRange(points);
-        if (Stopwatch.GetTimestamp() - _lastMetricPush >= PushInterval)
-            FlushMetrics();
+        switch (e)
+        {
+            case MetricsAppended m:
+                _pending.AddRange(m.Points);
+                if (Stopwatch.GetTimestamp() - _lastMetricPush >= PushInterval)
+                    FlushMetrics();
+                break;
+            case RunProgressChanged p:
+                Progress(p.Progress);
+                break;
+            case LogAppended l:
+                store.AppendLog(runId, l.Line);
+                bus.Publish(l);
+                break;
+            default:
+                bus.Publish(e); // text samples, sweep points, kind-specific points: live only
+                break;
+        }
     }
 
-    public void Progress(RunProgress progress)
+    private void Progress(RunProgress progress)
     {
         _progress = progress;
+        _progressPending = true;
         var now = Stopwatch.GetTimestamp();
         if (now - _lastProgressPush < PushInterval && progress.Fraction < 1) return;
-        _lastProgressPush = now;
-        FlushMetrics(); // points first, so a page never sees progress ahead of its curves
-        if (now - _lastProgressSave >= ProgressSaveInterval)
-        {
-            _lastProgressSave = now;
-            SaveProgress(progress);
-        }
-        bus.Publish(new RunStatusChanged(runId, RunStatus.Running, progress, null));
+        PushProgress(now);
     }
 
-    public void Log(string message)
+    private void PushProgress(long now)
     {
-        var line = new RunLogLine(DateTime.UtcNow, message);
-        store.AppendLog(runId, line);
-        bus.Publish(new LogAppended(runId, line));
+        if (_progress is not { } progress) return;
+        _lastProgressPush = now;
+        _progressPending = false;
+        FlushMetrics(); // points first, so a page never sees progress ahead of its curves
+        var save = now - _lastProgressSave >= ProgressSaveInterval;
+        if (save) _lastProgressSave = now;
+        lifecycle.Progress(runId, progress, save);
     }
 
     public void Artifact(ArtifactInfo info, byte[] content)
@@ -58,9 +72,6 @@ public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus) 
         store.SaveArtifact(runId, info, content);
         bus.Publish(new ArtifactAdded(runId, info.Name, info.ContentType, info.Step, info.Group));
     }
-
-    public void SweepPoint(double temperature, int seed, double accuracy) =>
-        bus.Publish(new Shared.Events.SweepPoint(runId, temperature, seed, accuracy));
 
     public void Checkpoint(string name, byte[] content)
     {
@@ -70,11 +81,21 @@ public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus) 
 
     public void Rewind(long step) => store.DeleteMetricsAfter(runId, step);
 
-    /// <summary>Writes and publishes whatever is still buffered.</summary>
+    /// <summary>Writes and publishes whatever is still buffered, progress included.</summary>
     public void Flush()
     {
         FlushMetrics();
-        if (_progress is { } p) SaveProgress(p);
+        if (_progress is { } p)
+        {
+            if (_progressPending) PushProgress(Stopwatch.GetTimestamp());
+            store.Modify(runId, run =>
+            {
+                run.ProgressFraction = p.Fraction;
+                run.ProgressStep = p.Step;
+                run.ProgressTotalSteps = p.TotalSteps;
+                run.EtaSeconds = p.EtaSeconds;
+            });
+        }
     }
 
     private void FlushMetrics()
@@ -86,15 +107,6 @@ public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus) 
         store.AppendMetrics(runId, batch);
         bus.Publish(new MetricsAppended(runId, batch));
     }
-
-    private void SaveProgress(RunProgress progress) =>
-        store.Modify(runId, run =>
-        {
-            run.ProgressFraction = progress.Fraction;
-            run.ProgressStep = progress.Step;
-            run.ProgressTotalSteps = progress.TotalSteps;
-            run.EtaSeconds = progress.EtaSeconds;
-        });
 }
 
 /// <summary>The engine's read access to stored runs, served from the store.</summary>

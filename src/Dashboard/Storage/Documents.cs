@@ -27,15 +27,24 @@ public sealed class RunDocument
     public string? Error { get; set; }
     public List<StatusChangeDocument> StatusHistory { get; set; } = [];
 
+    /// <summary>Milliseconds between training steps while live (0 = full speed): a setting of the run, kept across
+    /// a resume.</summary>
+    public int SlowMotionMs { get; set; }
+
     /// <summary>Set by a resume request: the next start continues from the checkpoints.</summary>
     public bool ResumeRequested { get; set; }
 
     public RunProgress Progress => new(ProgressFraction, ProgressStep, ProgressTotalSteps, EtaSeconds);
 
+    /// <summary>History entries kept: stepping a paused run adds two per step, so the middle is dropped past this.</summary>
+    public const int MaxHistory = 200;
+
     public void SetStatus(RunStatus status, DateTime at, string? reason = null)
     {
         Status = status;
         StatusHistory.Add(new StatusChangeDocument { Status = status, At = at, Reason = reason });
+        if (StatusHistory.Count > MaxHistory)
+            StatusHistory.RemoveRange(MaxHistory / 4, StatusHistory.Count - MaxHistory);
     }
 }
 

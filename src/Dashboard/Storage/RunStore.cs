@@ -241,7 +241,8 @@ public sealed class RunStore : IDisposable
         JsonDocument.Parse(run.ConfigJson).RootElement.Clone(),
         run.Summary, run.Tags, run.Notes, run.Progress,
         run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error,
-        [.. run.StatusHistory.Select(s => new StatusChange(s.Status, s.At, s.Reason))]);
+        [.. run.StatusHistory.Select(s => new StatusChange(s.Status, s.At, s.Reason))],
+        run.SlowMotionMs);
 
     public void Dispose() => _db.Dispose();
 }

@@ -10,13 +10,12 @@ namespace Vinula.Engine.Training;
 /// </summary>
 public interface IRunSink
 {
-    void Metrics(IReadOnlyList<MetricPoint> points);
-    void Progress(RunProgress progress);
-    void Log(string message);
-    void Artifact(ArtifactInfo info, byte[] content);
+    /// <summary>Every plain-data report: metrics, progress, log lines, text samples, kind-specific points. The
+    /// host decides what to store and how often to push (it may coalesce metrics and progress).</summary>
+    void Publish(EngineEvent e);
 
-    /// <summary>A temperature sweep finished one student: its test accuracy at (T, seed).</summary>
-    void SweepPoint(double temperature, int seed, double accuracy);
+    /// <summary>Stores a file of the run (PNG grid, JSON) and announces it.</summary>
+    void Artifact(ArtifactInfo info, byte[] content);
 
     /// <summary>Stores (replacing) a named checkpoint of this run.</summary>
     void Checkpoint(string name, byte[] content);
@@ -24,6 +23,9 @@ public interface IRunSink
     /// <summary>On resume: forget metric points after <paramref name="step"/>, the last checkpointed step, because
     /// the steps after it are trained again (no gaps, no duplicates).</summary>
     void Rewind(long step);
+
+    /// <summary>Writes whatever the host buffered (before a pause, so the page shows every step taken).</summary>
+    void Flush() { }
 }
 
 /// <summary>Read access to stored runs: a teacher to reuse, this run's own checkpoints on resume.</summary>

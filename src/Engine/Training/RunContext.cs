@@ -14,11 +14,14 @@ public sealed class RunContext(string runId, IRunSink sink, IRunLibrary library,
     public DatasetCatalog Data { get; } = data;
     public torch.Device Device { get; } = device;
 
+    /// <summary>Pause, single-step and slow motion, set from outside while the run trains.</summary>
+    public RunControl Control { get; init; } = new();
+
     /// <summary>The flat summary the run ends with (PRODUCT.md, "Run summary keys").</summary>
     public Dictionary<string, double> Summary { get; } = new(StringComparer.Ordinal);
 
     public void Metric(string series, long step, double value) =>
-        Sink.Metrics([new MetricPoint(series, step, value, DateTime.UtcNow)]);
+        Sink.Publish(new MetricsAppended(RunId, [new MetricPoint(series, step, value, DateTime.UtcNow)]));
 
     public void Metrics(long step, params ReadOnlySpan<(string Series, double Value)> values)
     {
@@ -26,10 +29,23 @@ public sealed class RunContext(string runId, IRunSink sink, IRunLibrary library,
         var points = new MetricPoint[values.Length];
         for (var i = 0; i < values.Length; i++)
             points[i] = new MetricPoint(values[i].Series, step, values[i].Value, now);
-        Sink.Metrics(points);
+        Sink.Publish(new MetricsAppended(RunId, points));
     }
 
-    public void Log(string message) => Sink.Log(message);
+    public void Metrics(IReadOnlyList<MetricPoint> points) => Sink.Publish(new MetricsAppended(RunId, points));
+
+    public void Progress(RunProgress progress) => Sink.Publish(new RunProgressChanged(RunId, progress));
+
+    public void Log(string message) => Sink.Publish(new LogAppended(RunId, new RunLogLine(DateTime.UtcNow, message)));
+
+    public void TextSamples(long step, IReadOnlyList<string> samples) => Sink.Publish(new TextSamples(RunId, step, samples));
+
+    /// <summary>A kind-specific point for a live panel (see <see cref="PointAdded"/>).</summary>
+    public void Point(string name, long step, IReadOnlyDictionary<string, double> values) =>
+        Sink.Publish(new PointAdded(RunId, name, step, values));
+
+    /// <summary>Any other plain-data event of this run (e.g. a sweep's <see cref="SweepPoint"/>).</summary>
+    public void Publish(EngineEvent e) => Sink.Publish(e);
 
     public void Artifact(string name, string contentType, long step, string? group, byte[] content) =>
         Sink.Artifact(new ArtifactInfo(name, contentType, step, group), content);

@@ -34,6 +34,11 @@ public abstract class TrainingPhase : IDisposable
     /// <paramref name="globalStep"/> is the step at the epoch's end.</summary>
     public abstract void EndEpoch(int epoch, long globalStep, RunContext context);
 
+    /// <summary>The run paused (or finished the steps a paused run was granted) after <paramref name="globalStep"/>:
+    /// draw what the user watches move (e.g. the fixed-noise sample grid) at this step. Under no_grad, inside a
+    /// dispose scope; most phases draw nothing here.</summary>
+    public virtual void Preview(long globalStep, RunContext context) { }
+
     /// <summary>After the last epoch, or when a finished phase is restored on resume: final evaluation,
     /// summary keys, stored logits. Must not depend on anything but the trained weights.</summary>
     public virtual void Complete(long globalStep, RunContext context) { }

@@ -21,6 +21,9 @@ public sealed class TrainingRunner(RunContext context)
     private long _stepsAtStart;
     private double _secondsPerStep;
     private long _lastProgressTimestamp;
+    private readonly Dictionary<string, (double Sum, int Count)> _sums = new(StringComparer.Ordinal);
+    private readonly List<string> _order = [];
+    private double _pausedSeconds;
 
     /// <summary>Trains the whole plan. With <paramref name="resume"/>, phases restore their last checkpoint and
     /// continue after the last finished epoch.</summary>
@@ -61,39 +64,24 @@ public sealed class TrainingRunner(RunContext context)
         var plan = phase.Plan;
         var started = Stopwatch.GetTimestamp();
         var window = Math.Max(1, plan.StepsPerEpoch / PointsPerEpoch);
-        var sums = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
-        var order = new List<string>();
+        var control = context.Control;
 
+        _pausedSeconds = 0;
         phase.BeginEpoch(epoch);
         for (var step = 0; step < plan.StepsPerEpoch; step++)
         {
             cancellation.ThrowIfCancellationRequested();
+            if (control.PauseRequested) WaitWhilePaused(phase, cancellation);
             IReadOnlyList<StepValue> values;
             using (torch.NewDisposeScope())
                 values = phase.Step(epoch, step);
             _globalStep++;
-
-            for (var i = 0; i < values.Count; i++)
-            {
-                var (name, value) = (values[i].Name, values[i].Value);
-                if (i == 0 && !float.IsFinite(value))
-                    throw new DivergenceException(
-                        $"{plan.Role} {name} became {(float.IsNaN(value) ? "NaN" : "infinite")} at step {_globalStep} (epoch {epoch + 1}); " +
-                        "try a smaller learning rate.");
-                if (!sums.TryGetValue(name, out var acc)) order.Add(name);
-                sums[name] = (acc.Sum + value, acc.Count + 1);
-            }
+            Accumulate(plan, epoch, values);
 
             if ((step + 1) % window == 0 || step == plan.StepsPerEpoch - 1)
-            {
-                var now = DateTime.UtcNow;
-                // A name with '/' is a whole series name (a GAN's d/loss and g/loss); others get the role's prefix.
-                context.Sink.Metrics([.. order.Select(n => new Shared.Events.MetricPoint(
-                    n.Contains('/') ? n : $"{plan.Role}/{n}", _globalStep, sums[n].Sum / sums[n].Count, now))]);
-                sums.Clear();
-                order.Clear();
-            }
+                FlushWindow(plan);
             Progress();
+            control.Pace(cancellation);
         }
 
         using (torch.no_grad())
@@ -101,9 +89,66 @@ public sealed class TrainingRunner(RunContext context)
             phase.EndEpoch(epoch, _globalStep, context);
 
         context.Sink.Checkpoint(Checkpoint.NameFor(plan.Role), Checkpoint.Write(plan.Role, epoch + 1, _globalStep, phase));
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds - _pausedSeconds;
+        _pausedSeconds = 0;
         context.Metric($"{plan.Role}/epoch_seconds", _globalStep, seconds);
         context.Log($"{plan.Role}: epoch {epoch + 1}/{plan.Epochs} done in {seconds:0.0} s.");
+    }
+
+    /// <summary>Adds a step's scalars to the window's sums; a non-finite loss (the first value) ends the run.</summary>
+    private void Accumulate(PhasePlan plan, int epoch, IReadOnlyList<StepValue> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            var (name, value) = (values[i].Name, values[i].Value);
+            if (i == 0 && !float.IsFinite(value))
+                throw new DivergenceException(
+                    $"{plan.Role} {name} became {(float.IsNaN(value) ? "NaN" : "infinite")} at step {_globalStep} (epoch {epoch + 1}); " +
+                    "try a smaller learning rate.");
+            if (!_sums.TryGetValue(name, out var acc)) _order.Add(name);
+            _sums[name] = (acc.Sum + value, acc.Count + 1);
+        }
+    }
+
+    /// <summary>Reports the window's means as metric points at the current step.</summary>
+    private void FlushWindow(PhasePlan plan)
+    {
+        if (_order.Count == 0) return;
+        var now = DateTime.UtcNow;
+        // A name with '/' is a whole series name (a GAN's d/loss and g/loss); others get the role's prefix.
+        context.Metrics([.. _order.Select(n => new Shared.Events.MetricPoint(
+            n.Contains('/') ? n : $"{plan.Role}/{n}", _globalStep, _sums[n].Sum / _sums[n].Count, now))]);
+        _sums.Clear();
+        _order.Clear();
+    }
+
+    /// <summary>Waits while the run is paused; the time spent paused counts neither in the epoch's seconds nor
+    /// in the ETA.</summary>
+    private void WaitWhilePaused(TrainingPhase phase, CancellationToken cancellation)
+    {
+        var waitStarted = Stopwatch.GetTimestamp();
+        _clock.Stop();
+        try
+        {
+            context.Control.WaitTurn(() => BeforePause(phase), cancellation);
+        }
+        finally
+        {
+            _clock.Start();
+            _pausedSeconds += Stopwatch.GetElapsedTime(waitStarted).TotalSeconds;
+        }
+    }
+
+    /// <summary>The run is about to wait between steps: everything up to this step reaches the page (the partial
+    /// window of curves, progress, the phase's preview such as a sample grid at this very step).</summary>
+    private void BeforePause(TrainingPhase phase)
+    {
+        FlushWindow(phase.Plan);
+        using (torch.no_grad())
+        using (torch.NewDisposeScope())
+            phase.Preview(_globalStep, context);
+        Progress(force: true);
+        context.Sink.Flush();
     }
 
     /// <summary>The global step of the newest checkpoint among the plan's phases: where a resume picks up.</summary>
@@ -147,6 +192,6 @@ public sealed class TrainingRunner(RunContext context)
         var remaining = _totalSteps - _globalStep;
         double? eta = _secondsPerStep > 0 ? remaining * _secondsPerStep : null;
         var fraction = _totalSteps == 0 ? 1 : (double)_globalStep / _totalSteps;
-        context.Sink.Progress(new RunProgress(fraction, _globalStep, _totalSteps, eta));
+        context.Progress(new RunProgress(fraction, _globalStep, _totalSteps, eta));
     }
 }

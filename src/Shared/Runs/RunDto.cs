@@ -17,7 +17,8 @@ public sealed record RunDto(
     DateTime? StartedAt,
     DateTime? FinishedAt,
     string? Error,
-    IReadOnlyList<StatusChange> StatusHistory);
+    IReadOnlyList<StatusChange> StatusHistory,
+    int SlowMotionMs = 0);
 
 /// <summary>One entry of a run's status history.</summary>
 public sealed record StatusChange(RunStatus Status, DateTime At, string? Reason = null);
@@ -25,8 +26,9 @@ public sealed record StatusChange(RunStatus Status, DateTime At, string? Reason 
 /// <summary>Body of <c>POST /api/runs</c>. The config may be partial: missing fields take the kind's defaults.</summary>
 public sealed record CreateRunRequest(string Kind, JsonElement? Config = null, string? Name = null, IReadOnlyList<string>? Tags = null);
 
-/// <summary>Body of <c>PATCH /api/runs/{id}</c>: only the fields given change.</summary>
-public sealed record UpdateRunRequest(string? Name = null, IReadOnlyList<string>? Tags = null, string? Notes = null);
+/// <summary>Body of <c>PATCH /api/runs/{id}</c>: only the fields given change. <c>SlowMotionMs</c> spaces a live
+/// run's training steps by that many milliseconds (0 = full speed).</summary>
+public sealed record UpdateRunRequest(string? Name = null, IReadOnlyList<string>? Tags = null, string? Notes = null, int? SlowMotionMs = null);
 
 /// <summary>One page of runs.</summary>
 public sealed record RunPage(IReadOnlyList<RunDto> Items, int Total);

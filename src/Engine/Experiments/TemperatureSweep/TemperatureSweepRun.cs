@@ -62,7 +62,7 @@ public sealed class TemperatureSweepRun : IExperimentRun
             var (temperature, seed) = _roles[plan.Role];
             var model = new SweepModel(plan.Role, temperature, seed, s[$"{plan.Role}.test_accuracy"], s[$"{plan.Role}.val_accuracy"]);
             _finished[plan.Role] = model;
-            if (temperature is { } t) context.Sink.SweepPoint(t, seed, model.TestAccuracy);
+            if (temperature is { } t) context.Publish(new Shared.Events.SweepPoint(context.RunId, t, seed, model.TestAccuracy));
         }
         context.Artifact(SweepResults.ArtifactName, "application/json", 0, "sweep",
             JsonSerializer.SerializeToUtf8Bytes(Results(), VinulaJson.Options));

@@ -60,7 +60,7 @@ public partial class RunPage : IDisposable
         _subscription?.Dispose();
         _run = Runs.Get(Id);
         if (_run is null) return;
-        _subscription = Bus.Subscribe(OnEvent);
+        _subscription = Bus.SubscribeRun(Id, OnEvent);
         _live = new RunLive(Id);
         foreach (var (series, points) in Store.Metrics(Id)) _live.Points[series] = points;
         _logs = [.. Store.Logs(Id)];
@@ -90,43 +90,47 @@ public partial class RunPage : IDisposable
         _teacher = ((DistillationConfig?)_distill ?? _sweep)?.Teacher;
     }
 
-    /// <summary>Runs on this page's queue of the event bus (never on the training thread), in order.</summary>
-    private Task OnEvent(RunEvent e)
+    /// <summary>Runs on this page's queue of the event bus (never on the training thread), in order; the bus
+    /// hands this page its own run's events only.</summary>
+    private Task OnEvent(RunEvent e) => InvokeAsync(async () =>
     {
-        if (e.RunId != Id) return Task.CompletedTask;
-        return InvokeAsync(async () =>
+        switch (e)
         {
-            switch (e)
-            {
-                case MetricsAppended m:
-                    await _live.RaiseMetricsAsync(_live.Merge(m.Points));
-                    return; // the panels re-render what changed
-                case RunStatusChanged s when _run is not null:
-                    var resumed = s.Status == RunStatus.Running && _run.Status != RunStatus.Running;
-                    _run = s.Status == _run.Status && s.Status == RunStatus.Running ? _run with { Progress = s.Progress } : Runs.Get(Id);
-                    if (resumed && _run?.StatusHistory.LastOrDefault(h => h.Status == RunStatus.Running)?.Reason == "resumed")
-                    {
-                        // A resume forgot the points after the last checkpoint: start again from the store.
-                        Load();
-                        StateHasChanged();
-                        return;
-                    }
-                    if (s.Status.IsFinished()) RefreshFiles();
-                    break;
-                case LogAppended l:
-                    _logs.Add(l.Line);
-                    break;
-                case RunDeleted:
-                    _run = null;
-                    break;
-                default:
-                    if (e is ArtifactAdded) RefreshFiles();
-                    await _live.RaiseAsync(e);
+            case MetricsAppended m:
+                await _live.RaiseMetricsAsync(_live.Merge(m.Points));
+                return; // the panels re-render what changed
+            case RunProgressChanged p when _run is not null:
+                _run = _run with { Progress = p.Progress };
+                break;
+            case RunMetadataChanged m when _run is not null:
+                _run = _run with { Name = m.Name, Tags = m.Tags, Notes = m.Notes, SlowMotionMs = m.SlowMotionMs };
+                break;
+            case RunStatusChanged s when _run is not null:
+                var resumed = s.Status == RunStatus.Running && _run.Status == RunStatus.Queued;
+                _run = Runs.Get(Id);
+                if (resumed && _run?.StatusHistory.LastOrDefault(h => h.Status == RunStatus.Running)?.Reason == "resumed")
+                {
+                    // A resume forgot the points after the last checkpoint: start again from the store.
+                    Load();
+                    StateHasChanged();
                     return;
-            }
-            StateHasChanged();
-        });
-    }
+                }
+                if (s.Status.IsFinished()) RefreshFiles();
+                await _live.RaiseAsync(e);
+                break;
+            case LogAppended l:
+                _logs.Add(l.Line);
+                break;
+            case RunDeleted:
+                _run = null;
+                break;
+            default:
+                if (e is ArtifactAdded) RefreshFiles();
+                await _live.RaiseAsync(e);
+                return;
+        }
+        StateHasChanged();
+    });
 
     private void SetTab(int index) =>
         Nav.NavigateTo(Nav.GetUriWithQueryParameter("tab", index == 0 ? null : Tabs[index]), replace: true);

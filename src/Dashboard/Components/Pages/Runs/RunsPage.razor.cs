@@ -32,16 +32,61 @@ public partial class RunsPage
 
     protected override void OnInitialized()
     {
-        // Any event may change the list; reload at most twice a second, off the training thread.
-        _subscription = Bus.Subscribe(e =>
-        {
-            if (e is RunStatusChanged or RunDeleted) Interlocked.Exchange(ref _dirty, 1);
-        });
+        // Progress and renames patch the row they concern; only a new, deleted or re-filtered run reloads the list.
+        // Re-render at most four times a second, off the training thread.
+        _subscription = Bus.Subscribe(OnEvent,
+            e => e is RunStatusChanged or RunProgressChanged or RunMetadataChanged or RunDeleted);
         _refresh = new Timer(_ =>
         {
-            if (Interlocked.Exchange(ref _dirty, 0) == 1)
-                _ = InvokeAsync(() => { Load(); StateHasChanged(); });
-        }, null, 500, 500);
+            var dirty = Interlocked.Exchange(ref _dirty, 0);
+            if (dirty == 0) return;
+            _ = InvokeAsync(() =>
+            {
+                if (dirty == Reload) Load();
+                StateHasChanged();
+            });
+        }, null, 250, 250);
+    }
+
+    private const int Repaint = 1;
+    private const int Reload = 2;
+
+    /// <summary>On the bus's queue for this page; patches rows under the page's dispatcher.</summary>
+    private Task OnEvent(RunEvent e) => InvokeAsync(() =>
+    {
+        var index = IndexOf(e.RunId);
+        var needs = e switch
+        {
+            RunProgressChanged p when index >= 0 => Patch(index, r => r with { Progress = p.Progress }),
+            RunMetadataChanged m when index >= 0 && !FiltersOnMetadata =>
+                Patch(index, r => r with { Name = m.Name, Tags = m.Tags, Notes = m.Notes, SlowMotionMs = m.SlowMotionMs }),
+            RunStatusChanged when index >= 0 && !FiltersOnStatus => Patch(index, r => Service.Get(r.Id) ?? r), // with its summary
+            RunProgressChanged => 0, // a run not in this list (filtered out or beyond the page)
+            _ => Reload,
+        };
+        if (needs > Volatile.Read(ref _dirty)) Interlocked.Exchange(ref _dirty, needs);
+    });
+
+    /// <summary>A status change can move a run in or out of a status filter, or change its place in a status
+    /// sort; a finished run gets its summary (the key metric): those reload.</summary>
+    private bool FiltersOnStatus => !string.IsNullOrEmpty(Status) || Sort?.TrimStart('-') == "status";
+
+    private bool FiltersOnMetadata => !string.IsNullOrEmpty(Q) || !string.IsNullOrEmpty(Tag) || Sort?.TrimStart('-') == "name";
+
+    private int IndexOf(string runId)
+    {
+        var items = _page.Items;
+        for (var i = 0; i < items.Count; i++)
+            if (items[i].Id == runId) return i;
+        return -1;
+    }
+
+    private int Patch(int index, Func<RunDto, RunDto> change)
+    {
+        var items = _page.Items.ToArray();
+        items[index] = change(items[index]);
+        _page = _page with { Items = items };
+        return Repaint;
     }
 
     protected override void OnParametersSet() => Load();
