@@ -82,7 +82,7 @@ public class AutoencoderTests
         var grids = sink.Artifacts.Values.Where(a => a.Info.Group == ReconstructionGrid.Group).ToList();
         Assert.Equal(model == AutoencoderModel.Pca ? 1 : 2, grids.Count); // one per epoch; PCA has none, only its fit
         Assert.All(grids, g => Assert.Equal("image/png", g.Info.ContentType));
-        var codes = System.Text.Json.JsonSerializer.Deserialize<Analysis.LatentCodes>(sink.Artifacts[Analysis.LatentCodes.ArtifactName].Content, Shared.VinulaJson.Options)!;
+        var codes = System.Text.Json.JsonSerializer.Deserialize<Shared.Artifacts.LatentCodes>(sink.Artifacts[Shared.Artifacts.LatentCodes.ArtifactName].Content, Shared.VinulaJson.Options)!;
         Assert.Equal(2000, codes.X.Length);
         Assert.True(codes.Projected); // every latent here is wider than 2: the scatter shows its first two components
         Assert.InRange(codes.ExplainedVariance, 0.01, 1);

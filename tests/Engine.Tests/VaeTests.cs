@@ -96,7 +96,7 @@ public class VaeTests
         Assert.Equal(2, sink.Artifacts.Values.Count(a => a.Info.Group == "manifold"));
         Assert.Equal(2, sink.Artifacts.Values.Count(a => a.Info.Group == "samples"));
         Assert.Equal(2, sink.Series("vae/test_elbo").Count());
-        var codes = System.Text.Json.JsonSerializer.Deserialize<Analysis.LatentCodes>(sink.Artifacts[Analysis.LatentCodes.ArtifactName].Content, Shared.VinulaJson.Options)!;
+        var codes = System.Text.Json.JsonSerializer.Deserialize<Shared.Artifacts.LatentCodes>(sink.Artifacts[Shared.Artifacts.LatentCodes.ArtifactName].Content, Shared.VinulaJson.Options)!;
         Assert.Equal((2000, 2000, 2000, false), (codes.X.Length, codes.Y.Length, codes.Labels.Length, codes.Projected));
     }
 
