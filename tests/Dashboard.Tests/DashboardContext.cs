@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
+using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
 using Vinula.Engine.Experiments;
 using Vinula.Engine.Hosting;
@@ -31,6 +32,7 @@ public abstract class DashboardContext : BunitContext
             sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
             sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunScheduler>.Instance));
         Services.AddSingleton<RunService>();
+        Services.AddSingleton<AnalysisService>();
     }
 
     protected RunStore Store => Services.GetRequiredService<RunStore>();

@@ -101,7 +101,7 @@ public class VaeTests
     }
 
     [Fact]
-    public void ACvaeDrawsTheStyleTransferGridEveryEpochAndOneManifoldPerDigit()
+    public async Task ACvaeDrawsTheStyleTransferGridEveryEpochAndOneManifoldPerDigit()
     {
         var sink = new MemorySink();
         var context = new RunContext(sink.RunId, sink, sink, TestData.Datasets, TorchSharp.torch.CPU);
@@ -118,7 +118,8 @@ public class VaeTests
 
         // Any test digit the user picks: itself, then its style as every digit.
         var config = Experiments.ExperimentCatalog.ToJson(new CvaeConfig { Epochs = 2, TrainSize = 500, Hidden = [64] });
-        var png = Analysis.StyleTransfer.Render(config, sink.LoadCheckpoint(sink.RunId, "cvae"), TestData.Datasets.Mnist, 42);
+        using var analysis = new Analysis.AnalysisService(Experiments.ExperimentCatalog.CreateDefault(), TestData.Datasets);
+        var png = await analysis.StyleTransferAsync(new Analysis.RunModel(ExperimentKinds.Cvae, config, name => sink.LoadCheckpoint(sink.RunId, name)), 42);
         using var strip = SkiaSharp.SKBitmap.Decode(png);
         Assert.Equal((2 * (11 * 29 - 1), 2 * 28), (strip.Width, strip.Height));
     }

@@ -4,6 +4,7 @@ using MudBlazor.Services;
 using Vinula.Dashboard.Hubs;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
+using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
 using Vinula.Engine.Experiments;
 using Vinula.Engine.Hosting;
@@ -14,7 +15,7 @@ namespace Vinula.Dashboard.Hosting;
 /// <summary>The app's wiring, one extension per layer, so Program.cs reads like a table of contents.</summary>
 public static class ServiceRegistration
 {
-    /// <summary>The training engine: options, datasets, experiment kinds.</summary>
+    /// <summary>The training engine: options, datasets, experiment kinds, analysis of finished runs.</summary>
     public static IHostApplicationBuilder AddVinulaEngine(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.SectionName));
@@ -30,6 +31,7 @@ public static class ServiceRegistration
             });
         });
         builder.Services.AddSingleton(_ => ExperimentCatalog.CreateDefault());
+        builder.Services.AddSingleton<AnalysisService>();
         return builder;
     }
 
