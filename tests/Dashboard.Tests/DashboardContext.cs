@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using Vinula.Dashboard.Kinds;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
 using Vinula.Engine.Analysis;
@@ -33,6 +34,7 @@ public abstract class DashboardContext : BunitContext
             sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunScheduler>.Instance));
         Services.AddSingleton<RunService>();
         Services.AddSingleton<AnalysisService>();
+        Services.AddKindViews();
     }
 
     protected RunStore Store => Services.GetRequiredService<RunStore>();

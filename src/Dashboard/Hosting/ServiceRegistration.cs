@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Vinula.Dashboard.Hubs;
+using Vinula.Dashboard.Kinds;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
 using Vinula.Engine.Analysis;
@@ -60,12 +61,13 @@ public static class ServiceRegistration
         return builder;
     }
 
-    /// <summary>The Blazor dashboard, the JSON API conventions and the OpenAPI document.</summary>
+    /// <summary>The Blazor dashboard (with every kind's form and panels), the JSON API conventions and the OpenAPI document.</summary>
     public static IHostApplicationBuilder AddVinulaWeb(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<Security.SecurityOptions>(builder.Configuration.GetSection(Security.SecurityOptions.SectionName));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddKindViews();
         builder.Services.ConfigureHttpJsonOptions(o => VinulaJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
