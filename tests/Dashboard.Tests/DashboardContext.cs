@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using Vinula.Dashboard.Kinds;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
+using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
 using Vinula.Engine.Experiments;
 using Vinula.Engine.Hosting;
@@ -32,6 +34,8 @@ public abstract class DashboardContext : BunitContext
             sp.GetRequiredService<RunLifecycle>(), sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
             sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunScheduler>.Instance));
         Services.AddSingleton<RunService>();
+        Services.AddSingleton<AnalysisService>();
+        Services.AddKindViews();
     }
 
     protected RunStore Store => Services.GetRequiredService<RunStore>();

@@ -4,9 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using Vinula.Dashboard.Components.Live;
 using Vinula.Dashboard.Storage;
-using Vinula.Engine.Data;
-using Vinula.Engine.Training;
 using Vinula.Shared;
+using Vinula.Shared.Artifacts;
 using Vinula.Shared.Runs;
 
 namespace Vinula.Dashboard.Tests;

@@ -82,7 +82,7 @@ public class AutoencoderTests
         var grids = sink.Artifacts.Values.Where(a => a.Info.Group == ReconstructionGrid.Group).ToList();
         Assert.Equal(model == AutoencoderModel.Pca ? 1 : 2, grids.Count); // one per epoch; PCA has none, only its fit
         Assert.All(grids, g => Assert.Equal("image/png", g.Info.ContentType));
-        var codes = System.Text.Json.JsonSerializer.Deserialize<Analysis.LatentCodes>(sink.Artifacts[Analysis.LatentCodes.ArtifactName].Content, Shared.VinulaJson.Options)!;
+        var codes = System.Text.Json.JsonSerializer.Deserialize<Shared.Artifacts.LatentCodes>(sink.Artifacts[Shared.Artifacts.LatentCodes.ArtifactName].Content, Shared.VinulaJson.Options)!;
         Assert.Equal(2000, codes.X.Length);
         Assert.True(codes.Projected); // every latent here is wider than 2: the scatter shows its first two components
         Assert.InRange(codes.ExplainedVariance, 0.01, 1);
@@ -100,7 +100,7 @@ public class HomotopyTests
     [Theory]
     [InlineData(AutoencoderModel.Pca)]
     [InlineData(AutoencoderModel.Dense)]
-    public void HomotopyDrawsAPixelStripAndALatentStripThatStartAndEndNearTheDigits(AutoencoderModel model)
+    public async Task HomotopyDrawsAPixelStripAndALatentStripThatStartAndEndNearTheDigits(AutoencoderModel model)
     {
         var sink = new MemorySink();
         var context = new RunContext(sink.RunId, sink, sink, TestData.Datasets, TorchSharp.torch.CPU);
@@ -109,7 +109,8 @@ public class HomotopyTests
             new TrainingRunner(context).Run(run, resume: false, default);
 
         var json = Experiments.ExperimentCatalog.ToJson(config);
-        var png = Analysis.Homotopy.Render(ExperimentKinds.Autoencoder, json, sink.LoadCheckpoint(sink.RunId, "ae"), TestData.Datasets.Mnist, 0, 1);
+        using var analysis = new Analysis.AnalysisService(Experiments.ExperimentCatalog.CreateDefault(), TestData.Datasets);
+        var png = await analysis.HomotopyAsync(new Analysis.RunModel(ExperimentKinds.Autoencoder, json, name => sink.LoadCheckpoint(sink.RunId, name)), 0, 1);
 
         using var image = SkiaSharp.SKBitmap.Decode(png);
         Assert.Equal((2 * (10 * 29 - 1), 2 * (2 * 29 - 1)), (image.Width, image.Height)); // ten steps, two strips, scale 2
@@ -121,6 +122,19 @@ public class HomotopyTests
     }
 
     [Fact]
-    public void AKindWithoutAnEncoderIsRefused() =>
-        Assert.Throws<NotSupportedException>(() => Analysis.Homotopy.Render(ExperimentKinds.Gan, default, null, TestData.Datasets.Mnist, 0, 1));
+    public async Task AKindWithoutAnEncoderIsRefused()
+    {
+        using var analysis = new Analysis.AnalysisService(Experiments.ExperimentCatalog.CreateDefault(), TestData.Datasets);
+        var gan = new Analysis.RunModel(ExperimentKinds.Gan, Experiments.ExperimentCatalog.ToJson(new GanConfig()), _ => null);
+        await Assert.ThrowsAsync<NotSupportedException>(() => analysis.HomotopyAsync(gan, 0, 1));
+    }
+
+    [Fact]
+    public void EveryKindWithAnEncoderBuildsItsModelWithOneFactory()
+    {
+        // Training and analysis share the factory: the kinds the panels interpolate with are exactly these.
+        var kinds = Experiments.ExperimentCatalog.CreateDefault().All.OfType<Experiments.ILatentModelKind>()
+            .Select(k => ((Experiments.IExperimentDefinition)k).Kind).Order();
+        Assert.Equal([ExperimentKinds.Autoencoder, ExperimentKinds.Cvae, ExperimentKinds.Vae, ExperimentKinds.VaeGan], kinds);
+    }
 }

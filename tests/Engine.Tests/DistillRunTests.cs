@@ -3,6 +3,7 @@ using Vinula.Engine.Experiments;
 using Vinula.Engine.Experiments.Distill;
 using Vinula.Engine.Training;
 using Vinula.Shared;
+using Vinula.Shared.Artifacts;
 using Vinula.Shared.Experiments;
 using Vinula.Shared.Runs;
 

@@ -1,4 +1,5 @@
 using Vinula.Engine.Analysis;
+using Vinula.Shared.Artifacts;
 using static TorchSharp.torch;
 
 namespace Vinula.Engine.Tests;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Vinula.Engine.Experiments.TemperatureSweep;
 using Vinula.Engine.Training;
 using Vinula.Shared;
+using Vinula.Shared.Artifacts;
 using Vinula.Shared.Experiments;
 
 namespace Vinula.Engine.Tests;

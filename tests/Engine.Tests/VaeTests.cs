@@ -96,12 +96,12 @@ public class VaeTests
         Assert.Equal(2, sink.Artifacts.Values.Count(a => a.Info.Group == "manifold"));
         Assert.Equal(2, sink.Artifacts.Values.Count(a => a.Info.Group == "samples"));
         Assert.Equal(2, sink.Series("vae/test_elbo").Count());
-        var codes = System.Text.Json.JsonSerializer.Deserialize<Analysis.LatentCodes>(sink.Artifacts[Analysis.LatentCodes.ArtifactName].Content, Shared.VinulaJson.Options)!;
+        var codes = System.Text.Json.JsonSerializer.Deserialize<Shared.Artifacts.LatentCodes>(sink.Artifacts[Shared.Artifacts.LatentCodes.ArtifactName].Content, Shared.VinulaJson.Options)!;
         Assert.Equal((2000, 2000, 2000, false), (codes.X.Length, codes.Y.Length, codes.Labels.Length, codes.Projected));
     }
 
     [Fact]
-    public void ACvaeDrawsTheStyleTransferGridEveryEpochAndOneManifoldPerDigit()
+    public async Task ACvaeDrawsTheStyleTransferGridEveryEpochAndOneManifoldPerDigit()
     {
         var sink = new MemorySink();
         var context = new RunContext(sink.RunId, sink, sink, TestData.Datasets, TorchSharp.torch.CPU);
@@ -118,7 +118,8 @@ public class VaeTests
 
         // Any test digit the user picks: itself, then its style as every digit.
         var config = Experiments.ExperimentCatalog.ToJson(new CvaeConfig { Epochs = 2, TrainSize = 500, Hidden = [64] });
-        var png = Analysis.StyleTransfer.Render(config, sink.LoadCheckpoint(sink.RunId, "cvae"), TestData.Datasets.Mnist, 42);
+        using var analysis = new Analysis.AnalysisService(Experiments.ExperimentCatalog.CreateDefault(), TestData.Datasets);
+        var png = await analysis.StyleTransferAsync(new Analysis.RunModel(ExperimentKinds.Cvae, config, name => sink.LoadCheckpoint(sink.RunId, name)), 42);
         using var strip = SkiaSharp.SKBitmap.Decode(png);
         Assert.Equal((2 * (11 * 29 - 1), 2 * 28), (strip.Width, strip.Height));
     }

@@ -2,8 +2,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Vinula.Dashboard.Hubs;
+using Vinula.Dashboard.Kinds;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
+using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
 using Vinula.Engine.Experiments;
 using Vinula.Engine.Hosting;
@@ -14,7 +16,7 @@ namespace Vinula.Dashboard.Hosting;
 /// <summary>The app's wiring, one extension per layer, so Program.cs reads like a table of contents.</summary>
 public static class ServiceRegistration
 {
-    /// <summary>The training engine: options, datasets, experiment kinds.</summary>
+    /// <summary>The training engine: options, datasets, experiment kinds, analysis of finished runs.</summary>
     public static IHostApplicationBuilder AddVinulaEngine(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.SectionName));
@@ -30,6 +32,7 @@ public static class ServiceRegistration
             });
         });
         builder.Services.AddSingleton(_ => ExperimentCatalog.CreateDefault());
+        builder.Services.AddSingleton<AnalysisService>();
         return builder;
     }
 
@@ -60,12 +63,13 @@ public static class ServiceRegistration
         return builder;
     }
 
-    /// <summary>The Blazor dashboard, the JSON API conventions and the OpenAPI document.</summary>
+    /// <summary>The Blazor dashboard (with every kind's form and panels), the JSON API conventions and the OpenAPI document.</summary>
     public static IHostApplicationBuilder AddVinulaWeb(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<Security.SecurityOptions>(builder.Configuration.GetSection(Security.SecurityOptions.SectionName));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddKindViews();
         builder.Services.ConfigureHttpJsonOptions(o => VinulaJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();

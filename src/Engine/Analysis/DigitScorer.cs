@@ -3,18 +3,12 @@ using TorchSharp;
 using Vinula.Engine.Data;
 using Vinula.Engine.Models;
 using Vinula.Engine.Training;
+using Vinula.Shared.Artifacts;
 using Vinula.Shared.Experiments;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Vinula.Engine.Analysis;
-
-/// <summary>What a classifier makes of a batch of generated digits: which digit each looks like, and how sure it is.</summary>
-public sealed record SampleQuality(int[] Histogram, double MeanConfidence)
-{
-    /// <summary>Digits drawn at least once: mode coverage (10 when every digit appears).</summary>
-    public int ClassesCovered => Histogram.Count(c => c > 0);
-}
 
 /// <summary>
 /// A small CNN trained once per dataset cache on the MNIST training split, stored in the cache folder and shared
@@ -115,7 +109,7 @@ public sealed class DigitScorer : IDisposable
 /// <summary>Per epoch: the scorer's verdict on a generator's fixed samples, as metrics and a histogram artifact.</summary>
 public static class QualityReport
 {
-    public const string Group = "quality";
+    public const string Group = SampleQuality.Group;
 
     public static void Store(RunContext context, Tensor samples, int epoch, long globalStep)
     {

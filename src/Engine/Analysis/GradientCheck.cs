@@ -1,12 +1,9 @@
 using TorchSharp;
+using Vinula.Shared.Artifacts;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Vinula.Engine.Analysis;
-
-/// <summary>Relative errors of the two closed forms against autograd at one temperature: median and max over
-/// the batch of ‖g − ĝ‖ / ‖g‖ per example.</summary>
-public sealed record GradientCheckPoint(double Temperature, double ClosedFormMedian, double ClosedFormMax, double ApproxMedian, double ApproxMax);
 
 /// <summary>
 /// The derivation of Hinton, Vinyals &amp; Dean 2015, §2.1, checked numerically on real logits. For the soft

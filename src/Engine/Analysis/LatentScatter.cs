@@ -2,16 +2,15 @@ using System.Text.Json;
 using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared;
+using Vinula.Shared.Artifacts;
 using static TorchSharp.torch;
 
 namespace Vinula.Engine.Analysis;
 
-/// <summary>Test-set codes in two dimensions, as stored in <c>latent-codes.json</c>: the code itself when it is 2-D,
-/// otherwise its projection on the codes' own first two principal components.</summary>
-public sealed record LatentCodes(float[] X, float[] Y, int[] Labels, bool Projected, double ExplainedVariance)
+/// <summary>Stores the test-set codes in two dimensions (<see cref="LatentCodes"/>): the code itself when it is
+/// 2-D, otherwise its projection on the codes' own first two principal components.</summary>
+public static class LatentScatter
 {
-    public const string ArtifactName = "latent-codes.json";
-
     /// <summary>Projects (if needed) and stores the codes of the test digits.</summary>
     public static void Store(RunContext context, Tensor codes, int[] labels, long step)
     {
@@ -31,6 +30,6 @@ public sealed record LatentCodes(float[] X, float[] Y, int[] Labels, bool Projec
             result = new LatentCodes(projected[TensorIndex.Colon, 0].data<float>().ToArray(), projected[TensorIndex.Colon, 1].data<float>().ToArray(),
                 labels, true, pca.Eigenvalues.Take(2).Sum() / pca.Eigenvalues.Sum());
         }
-        context.Artifact(ArtifactName, "application/json", step, "latent", JsonSerializer.SerializeToUtf8Bytes(result, VinulaJson.Options));
+        context.Artifact(LatentCodes.ArtifactName, "application/json", step, LatentCodes.Group, JsonSerializer.SerializeToUtf8Bytes(result, VinulaJson.Options));
     }
 }

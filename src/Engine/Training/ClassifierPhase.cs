@@ -2,6 +2,7 @@ using System.Text.Json;
 using TorchSharp;
 using Vinula.Engine.Models;
 using Vinula.Shared;
+using Vinula.Shared.Artifacts;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -137,13 +138,4 @@ public sealed class ClassifierPhase : TrainingPhase
     {
         if (disposing) _optimizer.Dispose();
     }
-}
-
-/// <summary>A model's logits on a split, as stored in a run (<c>logits-&lt;role&gt;.json</c>): one row of
-/// <c>Classes</c> values per example, row-major, with the example's canonical index and label.</summary>
-public sealed record StoredLogits(string Role, string Split, int Classes, int[] Indices, int[] Labels, float[] Logits)
-{
-    public static string ArtifactName(string role) => $"logits-{role}.json";
-
-    public ReadOnlySpan<float> Row(int i) => Logits.AsSpan(i * Classes, Classes);
 }

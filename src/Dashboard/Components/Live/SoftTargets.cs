@@ -1,5 +1,4 @@
-using Vinula.Engine.Analysis;
-using Vinula.Engine.Training;
+using Vinula.Shared.Artifacts;
 
 namespace Vinula.Dashboard.Components.Live;
 

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace Vinula.Engine.Experiments.Autoencoder;
 
 /// <summary>The <c>autoencoder</c> kind: PCA in closed form, or a dense or conv autoencoder trained by the runner.</summary>
-public sealed class AutoencoderExperiment : ExperimentDefinition<AutoencoderConfig>
+public sealed class AutoencoderExperiment : ExperimentDefinition<AutoencoderConfig>, ILatentModelKind
 {
     public override string Kind => ExperimentKinds.Autoencoder;
     public override string Title => "PCA and autoencoders";
@@ -54,11 +54,30 @@ public sealed class AutoencoderExperiment : ExperimentDefinition<AutoencoderConf
     };
 
     protected override IExperimentRun Create(AutoencoderConfig config, RunContext context) => new AutoencoderRun(config, context);
+
+    /// <summary>The dense or conv network of a config: one factory for training and analysis.</summary>
+    public static nn.Module<Tensor, Tensor> CreateModel(AutoencoderConfig config) => config.Model == AutoencoderModel.Conv
+        ? new ConvAutoencoder(MnistData.Side, config.Channels, config.LatentDim / AutoencoderConfig.ConvMapSize)
+        : new DenseAutoencoder(MnistData.Pixels, config.Hidden, config.LatentDim);
+
+    public LatentModel Load(ExperimentConfig config, Func<string, byte[]?> checkpoint, MnistData mnist)
+    {
+        var c = (AutoencoderConfig)config;
+        if (c.Model != AutoencoderModel.Pca)
+            return new AutoencoderLatentModel(LatentModel.ReadWeights(CreateModel(c), checkpoint(Checkpoint.NameFor(AutoencoderRun.Role))));
+        // PCA has no checkpoint: refit on the same training digits (deterministic, a second or so).
+        var rows = c.TrainSize is { } size ? Subsets.Stratified(mnist.Train, mnist.Labels, size, c.Seed) : mnist.Train;
+        using var data = tensor(mnist.Gather(rows), [rows.Length, MnistData.Pixels]);
+        return new PcaLatentModel(Pca.Fit(data, c.LatentDim));
+    }
 }
 
 /// <summary>One phase: PCA (no steps) or the autoencoder's epochs.</summary>
 public sealed class AutoencoderRun : IExperimentRun
 {
+    /// <summary>The trained autoencoder's phase (and checkpoint) role.</summary>
+    public const string Role = "ae";
+
     private readonly AutoencoderConfig _config;
     private readonly ClassifierData _data;
     private nn.Module<Tensor, Tensor>? _model;
@@ -69,7 +88,7 @@ public sealed class AutoencoderRun : IExperimentRun
         _data = ClassifierData.ForRun(config, context);
         Plan = config.Model == AutoencoderModel.Pca
             ? [new PhasePlan("pca", 0, 0)]
-            : [new PhasePlan("ae", config.Epochs, _data.StepsPerEpoch(config.BatchSize))];
+            : [new PhasePlan(Role, config.Epochs, _data.StepsPerEpoch(config.BatchSize))];
     }
 
     public IReadOnlyList<PhasePlan> Plan { get; }
@@ -78,9 +97,7 @@ public sealed class AutoencoderRun : IExperimentRun
     {
         if (_config.Model == AutoencoderModel.Pca) return new PcaPhase(plan, _data, _config.LatentDim);
         torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of(plan.Role)));
-        _model = _config.Model == AutoencoderModel.Conv
-            ? new ConvAutoencoder(MnistData.Side, _config.Channels, _config.LatentDim / AutoencoderConfig.ConvMapSize)
-            : new DenseAutoencoder(MnistData.Pixels, _config.Hidden, _config.LatentDim);
+        _model = AutoencoderExperiment.CreateModel(_config);
         if (context.Device.type != TorchSharp.DeviceType.CPU) _model = _model.to(context.Device);
         return new AutoencoderPhase(plan, _model, _data, _config.LearningRate, _config.BatchSize, _config.Seed);
     }

@@ -65,7 +65,7 @@ public sealed class AutoencoderPhase : TrainingPhase
         context.Summary[$"{Role}.params"] = _model.ParameterCount();
         using (torch.no_grad())
         using (var codes = ((IAutoencoder)_model).Encode(_data.TestX))
-            Analysis.LatentCodes.Store(context, codes, TestLabels(_data), globalStep);
+            Analysis.LatentScatter.Store(context, codes, TestLabels(_data), globalStep);
     }
 
     internal static int[] TestLabels(ClassifierData data) => [.. data.Mnist.GatherLabels(data.TestIndices).Select(l => (int)l)];
@@ -118,7 +118,7 @@ public sealed class PcaPhase(PhasePlan plan, ClassifierData data, int components
         using var reconstructed = pca.Decode(pca.Encode(originals));
         grid.Store(context, "reconstructions-pca.png", globalStep, reconstructed);
         using (var codes = pca.Encode(data.TestX))
-            Analysis.LatentCodes.Store(context, codes, AutoencoderPhase.TestLabels(data), globalStep);
+            Analysis.LatentScatter.Store(context, codes, AutoencoderPhase.TestLabels(data), globalStep);
         context.Log($"pca: {components} components explain {s["explained_variance"]:P1} of the variance; " +
                     $"train MSE {s["train.mse"]:0.00000} (Eckart–Young {s["train.mse_eckart_young"]:0.00000}), test MSE {s["test.mse"]:0.00000}.");
     }

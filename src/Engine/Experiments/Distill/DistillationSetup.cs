@@ -97,7 +97,7 @@ public sealed class DistillationSetup : IDisposable
     /// <summary>(err_scratch − err_kd) / (err_scratch − err_teacher); undefined when the teacher is no better
     /// than the student trained from scratch.</summary>
     public static double? GapRecovered(double teacherError, double scratchError, double distilledError) =>
-        scratchError - teacherError > 0 ? (scratchError - distilledError) / (scratchError - teacherError) : null;
+        Shared.Artifacts.DistillationGap.Recovered(teacherError, scratchError, distilledError);
 
     /// <summary>Created on the CPU from (seed, stream), then moved: the same seed gives the same weights on any device.</summary>
     private nn.Module<Tensor, Tensor> NewModel(ClassifierConfig model, int seed, string stream, Device device)

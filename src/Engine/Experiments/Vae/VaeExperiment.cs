@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Vinula.Engine.Experiments.Vae;
 
 /// <summary>Validation and naming shared by <c>vae</c> and <c>cvae</c>.</summary>
-public abstract class VaeExperimentBase<TConfig> : ExperimentDefinition<TConfig> where TConfig : VaeConfigBase, new()
+public abstract class VaeExperimentBase<TConfig> : ExperimentDefinition<TConfig>, ILatentModelKind where TConfig : VaeConfigBase, new()
 {
     protected abstract bool Conditional { get; }
 
@@ -26,6 +26,19 @@ public abstract class VaeExperimentBase<TConfig> : ExperimentDefinition<TConfig>
         $"{(Conditional ? "cVAE" : "VAE")} z={config.LatentDim}" + (config.Beta == 1 ? "" : $" β={config.Beta.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
     protected override IExperimentRun Create(TConfig config, RunContext context) => new VaeRun(config, Conditional, context);
+
+    public LatentModel Load(ExperimentConfig config, Func<string, byte[]?> checkpoint, MnistData mnist) =>
+        new VaeLatentModel(LatentModel.ReadWeights(VaeModels.Create((TConfig)config, Conditional), checkpoint(Checkpoint.NameFor(VaeModels.Role(Conditional)))));
+}
+
+/// <summary>The VAE network of a config: one factory for training (vae, cvae, vaegan) and analysis.</summary>
+public static class VaeModels
+{
+    public static Models.Vae Create(VaeConfigBase config, bool conditional) =>
+        new(MnistData.Pixels, config.Hidden, config.LatentDim, conditional ? MnistData.Classes : 0);
+
+    /// <summary>The phase (and checkpoint) role of a VAE or cVAE run.</summary>
+    public static string Role(bool conditional) => conditional ? "cvae" : "vae";
 }
 
 /// <summary>The <c>vae</c> kind: a dense VAE trained on −ELBO by the shared runner.</summary>
@@ -82,7 +95,7 @@ public sealed class VaeRun : IExperimentRun
         _config = config;
         _conditional = conditional;
         _data = ClassifierData.ForRun(config, context);
-        Plan = [new PhasePlan(conditional ? "cvae" : "vae", config.Epochs, _data.StepsPerEpoch(config.BatchSize))];
+        Plan = [new PhasePlan(VaeModels.Role(conditional), config.Epochs, _data.StepsPerEpoch(config.BatchSize))];
     }
 
     public IReadOnlyList<PhasePlan> Plan { get; }
@@ -90,7 +103,7 @@ public sealed class VaeRun : IExperimentRun
     public TrainingPhase StartPhase(PhasePlan plan, RunContext context)
     {
         torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of(plan.Role)));
-        _model = new Models.Vae(MnistData.Pixels, _config.Hidden, _config.LatentDim, _conditional ? MnistData.Classes : 0);
+        _model = VaeModels.Create(_config, _conditional);
         if (context.Device.type != DeviceType.CPU) _model = _model.to(context.Device);
         return new VaePhase(plan, _model, _data, _config.LearningRate, _config.BatchSize, _config.Seed, _config.Beta);
     }

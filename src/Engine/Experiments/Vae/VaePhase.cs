@@ -115,7 +115,7 @@ public sealed class VaePhase : TrainingPhase
         {
             _model.eval();
             var (mu, _) = _model.Encode(_data.TestX, Condition(_data.TestY));
-            using (mu) Analysis.LatentCodes.Store(context, mu, [.. _data.Mnist.GatherLabels(_data.TestIndices).Select(l => (int)l)], globalStep);
+            using (mu) Analysis.LatentScatter.Store(context, mu, [.. _data.Mnist.GatherLabels(_data.TestIndices).Select(l => (int)l)], globalStep);
         }
         if (Conditional && _model.Latent == 2)
             for (var digit = 0; digit < MnistData.Classes; digit++)

@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 using TorchSharp;
 using Vinula.Engine.Data;
+using Vinula.Engine.Experiments.Vae;
 using Vinula.Engine.Training;
 using Vinula.Shared.Experiments;
 
 namespace Vinula.Engine.Experiments.VaeGan;
 
 /// <summary>The <c>vaegan</c> kind (Larsen et al. 2016).</summary>
-public sealed class VaeGanExperiment : ExperimentDefinition<VaeGanConfig>
+public sealed class VaeGanExperiment : ExperimentDefinition<VaeGanConfig>, ILatentModelKind
 {
     public override string Kind => ExperimentKinds.VaeGan;
     public override string Title => "VAE/GAN";
@@ -36,10 +37,16 @@ public sealed class VaeGanExperiment : ExperimentDefinition<VaeGanConfig>
         $"VAE/GAN z={config.LatentDim} γ={config.Gamma.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     protected override IExperimentRun Create(VaeGanConfig config, RunContext context) => new VaeGanRun(config, context);
+
+    public LatentModel Load(ExperimentConfig config, Func<string, byte[]?> checkpoint, MnistData mnist) =>
+        new VaeLatentModel(LatentModel.ReadWeights(VaeModels.Create((VaeGanConfig)config, conditional: false), checkpoint(Checkpoint.NameFor(VaeGanRun.Role))));
 }
 
 public sealed class VaeGanRun : IExperimentRun
 {
+    /// <summary>The phase (and checkpoint) role.</summary>
+    public const string Role = "vaegan";
+
     private readonly VaeGanConfig _config;
     private readonly ClassifierData _data;
     private Models.Vae? _vae;
@@ -49,15 +56,15 @@ public sealed class VaeGanRun : IExperimentRun
     {
         _config = config;
         _data = ClassifierData.ForRun(config, context);
-        Plan = [new PhasePlan("vaegan", config.Epochs, _data.StepsPerEpoch(config.BatchSize))];
+        Plan = [new PhasePlan(Role, config.Epochs, _data.StepsPerEpoch(config.BatchSize))];
     }
 
     public IReadOnlyList<PhasePlan> Plan { get; }
 
     public TrainingPhase StartPhase(PhasePlan plan, RunContext context)
     {
-        torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of("vaegan")));
-        _vae = new Models.Vae(MnistData.Pixels, _config.Hidden, _config.LatentDim);
+        torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of(Role)));
+        _vae = VaeModels.Create(_config, conditional: false);
         _discriminator = new Models.Discriminator(MnistData.Pixels, [.. _config.Hidden.AsEnumerable().Reverse().Append(128)]);
         if (context.Device.type != DeviceType.CPU)
         {

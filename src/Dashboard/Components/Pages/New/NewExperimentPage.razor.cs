@@ -3,7 +3,9 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Vinula.Dashboard.Components.Forms;
+using Vinula.Dashboard.Kinds;
 using Vinula.Dashboard.Runs;
+using Vinula.Engine.Data;
 using Vinula.Engine.Experiments;
 using Vinula.Shared;
 using Vinula.Shared.Experiments;
@@ -12,17 +14,17 @@ using Vinula.Shared.Runs;
 namespace Vinula.Dashboard.Components.Pages.New;
 
 /// <summary>
-/// One form per kind with presets, validation on every change (the engine's own validator, so the form and the
+/// One form per kind (from the kind registry) with presets, validation on every change (the engine's own validator, so the form and the
 /// API agree), and prefill from a run (<c>?from=</c>) or as a teacher (<c>?teacher=</c>).
 /// </summary>
 public partial class NewExperimentPage
 {
     private IExperimentDefinition? _definition;
+    private DashboardKind? _view;
     private ExperimentConfig _config = new DistillConfig();
     private readonly FieldErrors _errors = new();
     /// <summary>Text the forms could not parse, by config path; cleared whenever the config is replaced.</summary>
     private readonly Dictionary<string, string> _parseErrors = [];
-    private IReadOnlyList<RunDto> _teacherRuns = [];
     private RunDto? _source;
     private string? _preset;
     private string? _name;
@@ -37,32 +39,24 @@ public partial class NewExperimentPage
     [Inject] private RunService Runs { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
-    [Inject] private Vinula.Engine.Data.DatasetCatalog Datasets { get; set; } = default!;
+    [Inject] private KindRegistry Kinds { get; set; } = default!;
+    [Inject] private DatasetCatalog Datasets { get; set; } = default!;
 
-    private string Estimate => _config switch
+    private string Estimate => _view?.Estimate(_config, new TrainingData(Datasets.TrainCountIfLoaded)) ?? "";
+
+    /// <summary>What every kind's form takes (<see cref="KindForm{TConfig}"/>).</summary>
+    private Dictionary<string, object?> FormParameters => new()
     {
-        TemperatureSweepConfig s =>
-            (s.TeacherRunId is null ? $"Trains a teacher for {s.Teacher.Epochs ?? s.Epochs} epochs, then " : "Reuses a teacher, then trains ") +
-            $"{s.Temperatures.Count * s.Seeds.Count} students ({s.Temperatures.Count} temperatures × {s.Seeds.Count} seeds)" +
-            $"{(s.TrainBaseline ? $" and {s.Seeds.Count} baselines" : "")} for {s.Student.Epochs ?? s.Epochs} epochs each on {TrainDigits(s)} digits.",
-        DistillationConfig d =>
-            (d.TeacherRunId is null ? $"Trains a teacher for {d.Teacher.Epochs ?? d.Epochs} epochs, then " : "Reuses a teacher, then trains ") +
-            $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {d.Student.Epochs ?? d.Epochs} epochs each on {TrainDigits(d)} digits.",
-        AutoencoderConfig { Model: AutoencoderModel.Pca } a => $"Fits {a.LatentDim} principal components on {TrainDigits(a)} digits in one step.",
-        AutoencoderConfig a => $"Trains the autoencoder for {a.Epochs} epochs on {TrainDigits(a)} digits.",
-        GanConfigBase g => $"Trains G and D for {g.Epochs} epochs on {TrainDigits(g)} digits, {g.DiscriminatorSteps} D step(s) per G step.",
-        VaeGanConfig g => $"Trains encoder, decoder and discriminator for {g.Epochs} epochs on {TrainDigits(g)} digits.",
-        CvaeConfig c => $"Trains the cVAE for {c.Epochs} epochs on {TrainDigits(c)} digits, drawing the style-transfer grid every epoch.",
-        VaeConfig v => $"Trains the VAE for {v.Epochs} epochs on {TrainDigits(v)} digits" + (v.LatentDim == 2 ? ", drawing its manifold every epoch." : "."),
-        _ => "",
+        [nameof(KindForm<ExperimentConfig>.Config)] = _config,
+        [nameof(ConfigForm.Errors)] = _errors,
+        [nameof(ConfigForm.ParseErrors)] = _parseErrors,
+        [nameof(ConfigForm.Changed)] = EventCallback.Factory.Create(this, OnEdited),
     };
-
-    private string TrainDigits(ExperimentConfig config) =>
-        (config.TrainSize ?? Datasets.TrainCountIfLoaded ?? 7_000).ToString("N0");
 
     protected override void OnParametersSet()
     {
         _definition = Runs.Catalog.Find(Kind);
+        _view = Kinds.Find(Kind);
         if (_definition is null) return;
 
         _source = From is null ? null : Runs.Get(From);
@@ -78,9 +72,6 @@ public partial class NewExperimentPage
         }
         if (_config is DistillationConfig distillation && Teacher is not null)
             distillation.TeacherRunId = Teacher;
-
-        _teacherRuns = [.. Runs.Query(new RunQuery(Status: RunStatus.Completed, Take: 200)).Items
-            .Where(r => r.Kind is ExperimentKinds.Distill or ExperimentKinds.TemperatureSweep)];
         Validate();
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Vinula.Dashboard.Components.Live;
+using Vinula.Dashboard.Kinds;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
 using Vinula.Engine.Training;
@@ -21,11 +22,7 @@ public partial class RunPage : IDisposable
     private static readonly string[] Tabs = ["training", "config", "log", "details"];
 
     private RunDto? _run;
-    private DistillConfig? _distill;
-    private TemperatureSweepConfig? _sweep;
-    private AutoencoderConfig? _autoencoder;
-    private VaeConfigBase? _vae;
-    private ClassifierConfig? _teacher;
+    private KindView? _view;
     private string _configText = "";
     private RunLive _live = new("");
     private List<RunLogLine> _logs = [];
@@ -39,6 +36,7 @@ public partial class RunPage : IDisposable
     [SupplyParameterFromQuery(Name = "logy")] public bool LogY { get; set; }
 
     [Inject] private RunService Runs { get; set; } = default!;
+    [Inject] private KindRegistry Kinds { get; set; } = default!;
     [Inject] private RunStore Store { get; set; } = default!;
     [Inject] private RunEventBus Bus { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
@@ -77,18 +75,17 @@ public partial class RunPage : IDisposable
     private void Describe(RunDto run)
     {
         _configText = JsonSerializer.Serialize(run.Config, new JsonSerializerOptions(VinulaJson.Options) { WriteIndented = true });
-        _distill = run.Kind == ExperimentKinds.Distill ? run.Config.Deserialize<DistillConfig>(VinulaJson.Options) : null;
-        _sweep = run.Kind == ExperimentKinds.TemperatureSweep ? run.Config.Deserialize<TemperatureSweepConfig>(VinulaJson.Options) : null;
-        _autoencoder = run.Kind == ExperimentKinds.Autoencoder ? run.Config.Deserialize<AutoencoderConfig>(VinulaJson.Options) : null;
-        _vae = run.Kind switch
-        {
-            ExperimentKinds.Vae => run.Config.Deserialize<VaeConfig>(VinulaJson.Options),
-            ExperimentKinds.Cvae => run.Config.Deserialize<CvaeConfig>(VinulaJson.Options),
-            ExperimentKinds.VaeGan => null, // its own panels
-            _ => null,
-        };
-        _teacher = ((DistillationConfig?)_distill ?? _sweep)?.Teacher;
+        _view = Kinds.Describe(run);
     }
+
+    /// <summary>What every kind's panels take (<see cref="KindPanels{TConfig}"/>): the run, its typed config, the log axis.</summary>
+    private Dictionary<string, object?> PanelParameters(KindView view, RunDto run) => new()
+    {
+        [nameof(KindPanels<ExperimentConfig>.Run)] = run,
+        [nameof(KindPanels<ExperimentConfig>.Config)] = view.Config,
+        [nameof(KindPanels<ExperimentConfig>.LogY)] = LogY,
+        [nameof(KindPanels<ExperimentConfig>.LogYChanged)] = EventCallback.Factory.Create<bool>(this, SetLogY),
+    };
 
     /// <summary>Runs on this page's queue of the event bus (never on the training thread), in order; the bus
     /// hands this page its own run's events only.</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Vinula.Engine.Experiments.TemperatureSweep;
+namespace Vinula.Shared.Artifacts;
 
 /// <summary>One finished model of a sweep: a student at (T, seed), or a baseline of a seed (T = null).</summary>
 public sealed record SweepModel(string Role, double? Temperature, int Seed, double TestAccuracy, double ValAccuracy);

@@ -1,4 +1,4 @@
-namespace Vinula.Engine.Analysis;
+namespace Vinula.Shared.Artifacts;
 
 /// <summary>Softened distributions from stored logits, in float64 (Hinton et al. 2015, eq. 1).</summary>
 public static class SoftTargetMath
