@@ -15,6 +15,43 @@ public sealed class RunStoreTests : IDisposable
         return run;
     }
 
+    [Theory]
+    [InlineData(null, null, "-createdAt")]
+    [InlineData("gan", null, "createdAt")]
+    [InlineData(null, RunStatus.Completed, "name")]
+    [InlineData("vae", RunStatus.Failed, "-name")]
+    [InlineData(null, null, "status")]
+    [InlineData(null, null, "-kind")]
+    public void APageFromTheDatabaseEqualsFilteringAndSortingEveryRunInMemory(string? kind, RunStatus? status, string sort)
+    {
+        using var store = new RunStore(_path);
+        var kinds = new[] { "gan", "vae", "distill" };
+        var statuses = new[] { RunStatus.Completed, RunStatus.Failed, RunStatus.Queued, RunStatus.Paused };
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        for (var i = 0; i < 120; i++)
+        {
+            // Names and times unique (37 and 7 are prime to 120); kinds and statuses repeat.
+            var run = new RunDocument { Id = $"r{i:000}", Name = $"run {i * 37 % 120:000}", Kind = kinds[i % 3], CreatedAt = start.AddMinutes(i * 7 % 120) };
+            run.SetStatus(statuses[i / 3 % 4], run.CreatedAt);
+            store.Insert(run);
+        }
+
+        var (page, total) = store.Page(kind, status, sort.TrimStart('-').ToLowerInvariant(), sort.StartsWith('-'), skip: 3, take: 7);
+
+        var expected = Vinula.Dashboard.Runs.RunService.Sort(
+            store.All().Where(r => (kind is null || r.Kind == kind) && (status is null || r.Status == status)), sort).ToList();
+        Assert.Equal(expected.Count, total);
+        Assert.True(total > 7);
+        // Kind and status repeat, and the order among equals is not defined: compare what the sort orders by.
+        Func<RunDocument, string> key = sort.TrimStart('-') switch
+        {
+            "kind" => r => r.Kind,
+            "status" => r => r.Status.ToString(),
+            _ => r => r.Id,
+        };
+        Assert.Equal(expected.Skip(3).Take(7).Select(key), page.Select(key));
+    }
+
     [Fact]
     public void EverythingARunStoresSurvivesReopeningTheFile()
     {

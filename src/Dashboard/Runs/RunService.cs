@@ -49,6 +49,7 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
             CreatedAt = now,
         };
         lifecycle.Create(run);
+        _tags = null;
         scheduler.Enqueue(run.Id);
         return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
     }
@@ -57,6 +58,16 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
 
     public RunPage Query(RunQuery query)
     {
+        var take = Math.Clamp(query.Take, 1, 500);
+        var sort = string.IsNullOrWhiteSpace(query.Sort) ? "-createdAt" : query.Sort.Trim();
+        var field = sort.TrimStart('-', '+').ToLowerInvariant();
+        if (string.IsNullOrWhiteSpace(query.Tag) && string.IsNullOrWhiteSpace(query.Text) && field is "createdat" or "name" or "status" or "kind")
+        {
+            // The common case (the Runs page, the API's defaults) pages in the database.
+            var (items, total) = store.Page(query.Kind, query.Status, field, sort.StartsWith('-'), query.Skip, take);
+            return new RunPage([.. items.Select(RunStore.ToDto)], total);
+        }
+
         IEnumerable<RunDocument> runs = store.All();
         if (!string.IsNullOrWhiteSpace(query.Kind)) runs = runs.Where(r => r.Kind == query.Kind);
         if (query.Status is { } status) runs = runs.Where(r => r.Status == status);
@@ -71,13 +82,15 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
                 || (r.Notes?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false));
         }
         var list = Sort(runs, query.Sort).ToList();
-        var take = Math.Clamp(query.Take, 1, 500);
         return new RunPage([.. list.Skip(Math.Max(0, query.Skip)).Take(take).Select(RunStore.ToDto)], list.Count);
     }
 
     /// <summary>Every tag in use, for the filter: from the stored documents, without building their DTOs.</summary>
     public IReadOnlyList<string> AllTags() =>
-        [.. store.All().SelectMany(r => r.Tags).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
+        _tags ??= [.. store.All().SelectMany(r => r.Tags).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>Tags change only when runs are created, retagged or deleted here: the list is kept until then.</summary>
+    private volatile IReadOnlyList<string>? _tags;
 
     /// <summary>Sort keys: createdAt (default, newest first), name, status, kind, or summary.&lt;key&gt; (e.g.
     /// summary.student.test_accuracy); a leading '-' reverses. Runs without the summary key go last.</summary>
@@ -129,6 +142,7 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
         });
         if (run is null) return RunOutcome<RunDto>.NotFound();
         if (conflict is not null) return RunOutcome<RunDto>.Conflict(conflict);
+        _tags = null;
         if (request.SlowMotionMs is { } slow && lifecycle.Control(id) is { } control) control.SlowMotionMs = slow;
         bus.Publish(new RunMetadataChanged(run.Id, run.Name, run.Tags, run.Notes, run.SlowMotionMs));
         return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
@@ -206,6 +220,7 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
         if (run.Status.IsLive() || scheduler.IsRunning(id))
             return RunOutcome<bool>.Conflict($"Run '{id}' is {Lower(run.Status)}; cancel it first.");
         store.Delete(id);
+        _tags = null;
         bus.Publish(new RunDeleted(id));
         return RunOutcome<bool>.Ok(true);
     }
