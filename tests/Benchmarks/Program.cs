@@ -1,4 +1,20 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project tests/Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+namespace Vinula.Benchmarks;
+
+/// <summary>Named, not top-level statements: the dashboard's own <c>Program</c> is referenced for the Runs-page
+/// measurement.</summary>
+public static class BenchmarkMain
+{
+    // dotnet run -c Release --project tests/Benchmarks -- --filter '*'
+    // dotnet run -c Release --project tests/Benchmarks -- runs-page [runs] [rounds]
+    public static async Task Main(string[] args)
+    {
+        if (args is ["runs-page", ..])
+        {
+            await RunsPageCost.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 3);
+            return;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(BenchmarkMain).Assembly).Run(args);
+    }
+}
