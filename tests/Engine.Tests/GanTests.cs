@@ -187,6 +187,7 @@ public class GenerativeOverfitTests
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(11);
+        using var random = Seeds.Generator(11);
         var mnist = TestData.Datasets.Mnist;
         var rows = mnist.Train.Take(32).ToArray();
         var x = tensor(mnist.Gather(rows), [32, 784]);
@@ -196,7 +197,7 @@ public class GenerativeOverfitTests
         float Loss(bool sample)
         {
             var (mu, logVar) = model.Encode(x, y);
-            return Losses.VaeLoss.Compute(model.DecodeLogits(sample ? Losses.VaeLoss.Sample(mu, logVar) : mu, y), x, mu, logVar, 1).Loss.item<float>();
+            return Losses.VaeLoss.Compute(model.DecodeLogits(sample ? Losses.VaeLoss.Sample(mu, logVar, random) : mu, y), x, mu, logVar, 1).Loss.item<float>();
         }
         var first = Loss(false);
         for (var i = 0; i < 300; i++)
@@ -204,7 +205,7 @@ public class GenerativeOverfitTests
             using var step = NewDisposeScope();
             optimizer.zero_grad();
             var (mu, logVar) = model.Encode(x, y);
-            Losses.VaeLoss.Compute(model.DecodeLogits(Losses.VaeLoss.Sample(mu, logVar), y), x, mu, logVar, 1).Loss.backward();
+            Losses.VaeLoss.Compute(model.DecodeLogits(Losses.VaeLoss.Sample(mu, logVar, random), y), x, mu, logVar, 1).Loss.backward();
             optimizer.step();
         }
         Assert.True(Loss(false) < first * 0.5, $"{first} → {Loss(false)}");

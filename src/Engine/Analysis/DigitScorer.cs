@@ -40,11 +40,8 @@ public sealed class DigitScorer : IDisposable
     {
         var config = new TeacherConfig { Model = ClassifierModel.Cnn, Channels = [16, 32], Hidden = [128], Dropout = 0.3 };
         nn.Module<Tensor, Tensor> model;
-        lock (InitLock)
-        {
-            torch.manual_seed(Seeds.Mix(7, Seeds.Of("digit-scorer")));
-            model = Classifiers.Create(config);
-        }
+        using (var random = Seeds.Generator(7, Seeds.Of("digit-scorer")))
+            model = Classifiers.Create(config).Initialise(random);
         var scorer = new DigitScorer(model);
         var path = Path.Combine(data.Options.Directory, FileName);
         using var tensors = new ClassifierData(data.Mnist, null, 7, CPU);
@@ -76,8 +73,6 @@ public sealed class DigitScorer : IDisposable
         log?.Invoke($"digit scorer: {scorer.TestAccuracy:P1} on the test digits.");
         return scorer;
     }
-
-    private static readonly Lock InitLock = new();
 
     /// <summary>False when there is no file or it cannot be read (a crash mid-write of an older version): then retrain.</summary>
     private static bool TryLoad(nn.Module model, string path)

@@ -36,7 +36,7 @@ public sealed class Cnn : Module<Tensor, Tensor>
         {
             dense.Add(($"fc{i}", Linear(width, hidden[i])));
             dense.Add(($"fcrelu{i}", ReLU()));
-            if (dropout > 0) dense.Add(($"drop{i}", Dropout(dropout)));
+            if (dropout > 0) dense.Add(($"drop{i}", new SeededDropout(dropout)));
             width = hidden[i];
         }
         dense.Add(("out", Linear(width, outputs)));

@@ -21,7 +21,7 @@ public sealed class Discriminator : Module<Tensor, Tensor>
         {
             modules.Add(($"fc{i}", Linear(width, hidden[i])));
             modules.Add(($"act{i}", LeakyReLU(0.2)));
-            if (dropout > 0) modules.Add(($"drop{i}", Dropout(dropout)));
+            if (dropout > 0) modules.Add(($"drop{i}", new SeededDropout(dropout)));
             width = hidden[i];
         }
         body = Sequential(modules);

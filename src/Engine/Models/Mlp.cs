@@ -26,7 +26,7 @@ public sealed class Mlp : Module<Tensor, Tensor>
             modules.Add(($"fc{i}", Linear(width, hidden[i])));
             modules.Add(($"relu{i}", ReLU()));
             if (dropout > 0)
-                modules.Add(($"drop{i}", Dropout(dropout)));
+                modules.Add(($"drop{i}", new SeededDropout(dropout)));
             width = hidden[i];
         }
         modules.Add(("out", Linear(width, outputs)));

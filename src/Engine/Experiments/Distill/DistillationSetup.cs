@@ -25,7 +25,6 @@ public sealed class DistillationSetup : IDisposable
     private readonly DistillationConfig _config;
     private readonly ClassifierConfig _teacherConfig;
     private readonly byte[]? _reusedTeacher;
-    private static readonly Lock InitGate = new();
     private readonly List<nn.Module<Tensor, Tensor>> _models = [];
 
     public DistillationSetup(DistillationConfig config, RunContext context)
@@ -99,16 +98,12 @@ public sealed class DistillationSetup : IDisposable
     public static double? GapRecovered(double teacherError, double scratchError, double distilledError) =>
         scratchError - teacherError > 0 ? (scratchError - distilledError) / (scratchError - teacherError) : null;
 
-    /// <summary>Created on the CPU from (seed, stream), then moved: the same seed gives the same weights on any device.</summary>
+    /// <summary>Created on the CPU with weights drawn from (seed, stream), then moved: the same seed gives the same
+    /// weights on any device, whatever other runs draw meanwhile.</summary>
     private nn.Module<Tensor, Tensor> NewModel(ClassifierConfig model, int seed, string stream, Device device)
     {
-        nn.Module<Tensor, Tensor> created;
-        // The generator is process-wide: no other run may re-seed it between our seed and our draws.
-        lock (InitGate)
-        {
-            torch.manual_seed(Seeds.Mix(seed, Seeds.Of(stream)));
-            created = Classifiers.Create(model);
-        }
+        using var random = Seeds.Generator(seed, Seeds.Of(stream));
+        var created = Classifiers.Create(model).Initialise(random);
         var moved = device.type == DeviceType.CPU ? created : created.to(device);
         _models.Add(moved);
         return moved;

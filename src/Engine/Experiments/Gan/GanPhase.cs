@@ -26,6 +26,7 @@ public sealed class GanPhase : TrainingPhase
     private readonly ClassifierData _data;
     private readonly Tensor _fixedNoise;
     private readonly Tensor? _fixedLabels;
+    private readonly torch.Generator _random;
     private readonly int _batchSize;
     private readonly int _seed;
     private readonly int _discriminatorSteps;
@@ -50,6 +51,9 @@ public sealed class GanPhase : TrainingPhase
         _optimizerD = optim.Adam(discriminator.parameters(), learningRate, beta1: 0.5);
 
         var device = data.TrainX.device;
+        // z, D's jitter and D's dropout masks: one stream of this phase's own, restarted every epoch.
+        _random = Seeds.Generator(device, seed, Seeds.Of(plan.Role));
+        discriminator.DrawDropoutFrom(_random);
         var noise = new TorchSharp.torch.Generator((ulong)Seeds.Mix(seed, Seeds.Of("fixed-noise")));
         if (Conditional)
         {
@@ -68,7 +72,7 @@ public sealed class GanPhase : TrainingPhase
         _generator.train();
         _discriminator.train();
         _order = Subsets.EpochOrder(_data.TrainCount, _seed, epoch);
-        torch.manual_seed(Seeds.Mix(_seed, Seeds.Of(Role), epoch));
+        _random.Reseed(_seed, Seeds.Of(Role), epoch);
         _epoch = default;
     }
 
@@ -126,7 +130,7 @@ public sealed class GanPhase : TrainingPhase
 
     private Tensor Generate(int count, Tensor labels)
     {
-        var z = randn([count, _latent], device: labels.device);
+        var z = randn([count, _latent], device: labels.device, generator: _random);
         return _generator.forward(Conditional ? cat([z, OneHot(labels)], 1) : z);
     }
 
@@ -138,7 +142,7 @@ public sealed class GanPhase : TrainingPhase
     /// al. 2020): it cannot memorise exact pixels, and G still gets gradients through the shift.</summary>
     private Tensor Discriminate(Tensor images, Tensor labels)
     {
-        var shifted = _discriminator.training ? Jitter.Shift(images, MnistData.Side, 2) : images;
+        var shifted = _discriminator.training ? Jitter.Shift(images, MnistData.Side, 2, _random) : images;
         return _discriminator.forward(Conditional ? cat([shifted, OneHot(labels)], 1) : shifted);
     }
 
@@ -221,6 +225,8 @@ public sealed class GanPhase : TrainingPhase
         if (!disposing) return;
         _optimizerG.Dispose();
         _optimizerD.Dispose();
+        _discriminator.DrawDropoutFrom(null);
+        _random.Dispose();
         _fixedNoise.Dispose();
         _fixedLabels?.Dispose();
     }

@@ -29,6 +29,7 @@ public sealed class VaePhase : TrainingPhase
     private readonly int _seed;
     private readonly double _beta;
     private readonly Tensor? _fixedLabels;
+    private readonly torch.Generator _random;
     private int[] _order = [];
 
     public VaePhase(PhasePlan plan, Models.Vae model, ClassifierData data, double learningRate, int batchSize, int seed, double beta) : base(plan)
@@ -39,6 +40,7 @@ public sealed class VaePhase : TrainingPhase
         _seed = seed;
         _beta = beta;
         _optimizer = optim.Adam(model.parameters(), learningRate);
+        _random = Seeds.Generator(data.TrainX.device, seed, Seeds.Of(plan.Role));
         // One noise batch for the whole run, so the sample grids of successive epochs compare (pytorch/examples dcgan).
         var generator = new TorchSharp.torch.Generator((ulong)Seeds.Mix(seed, Seeds.Of("prior-samples")));
         if (Conditional)
@@ -62,7 +64,7 @@ public sealed class VaePhase : TrainingPhase
     {
         _model.train();
         _order = Subsets.EpochOrder(_data.TrainCount, _seed, epoch);
-        torch.manual_seed(Seeds.Mix(_seed, Seeds.Of(Role), epoch)); // ε of the reparameterisation, repeatable on resume
+        _random.Reseed(_seed, Seeds.Of(Role), epoch); // ε of the reparameterisation, repeatable on resume
     }
 
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
@@ -71,7 +73,7 @@ public sealed class VaePhase : TrainingPhase
         var y = Condition(labels);
         _optimizer.zero_grad();
         var (mu, logVar) = _model.Encode(x, y);
-        var parts = VaeLoss.Compute(_model.DecodeLogits(VaeLoss.Sample(mu, logVar), y), x, mu, logVar, _beta);
+        var parts = VaeLoss.Compute(_model.DecodeLogits(VaeLoss.Sample(mu, logVar, _random), y), x, mu, logVar, _beta);
         parts.Loss.backward();
         _optimizer.step();
         return
@@ -139,7 +141,7 @@ public sealed class VaePhase : TrainingPhase
             var chunk = x.narrow(0, start, Math.Min(EvalBatch, x.shape[0] - start));
             var y = Condition(labels.narrow(0, start, chunk.shape[0]));
             var (mu, logVar) = _model.Encode(chunk, y);
-            var logits = _model.DecodeLogits(VaeLoss.Sample(mu, logVar), y);
+            var logits = _model.DecodeLogits(VaeLoss.Sample(mu, logVar, _random), y);
             recon += nn.functional.binary_cross_entropy_with_logits(logits, chunk, reduction: nn.Reduction.Sum).to(ScalarType.Float64).item<double>();
             // dim: named: a literal 0 would convert to ScalarType and pick sum(ScalarType), a sum over everything.
             klPerDim += VaeLoss.KlToStandardNormal(mu, logVar).sum(dim: 0).to(ScalarType.Float64);
@@ -199,6 +201,7 @@ public sealed class VaePhase : TrainingPhase
         if (disposing)
         {
             _optimizer.Dispose();
+            _random.Dispose();
             _noise.Dispose();
             _fixedLabels?.Dispose();
         }

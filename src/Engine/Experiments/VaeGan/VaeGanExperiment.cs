@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TorchSharp;
 using Vinula.Engine.Data;
+using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared.Experiments;
 
@@ -56,9 +57,12 @@ public sealed class VaeGanRun : IExperimentRun
 
     public TrainingPhase StartPhase(PhasePlan plan, RunContext context)
     {
-        torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of("vaegan")));
-        _vae = new Models.Vae(MnistData.Pixels, _config.Hidden, _config.LatentDim);
-        _discriminator = new Models.Discriminator(MnistData.Pixels, [.. _config.Hidden.AsEnumerable().Reverse().Append(128)]);
+        using (var random = Seeds.Generator(_config.Seed, Seeds.Of("vaegan")))
+        {
+            // One stream for both, in this order: the weights a seed gives stay those of earlier versions.
+            _vae = new Models.Vae(MnistData.Pixels, _config.Hidden, _config.LatentDim).Initialise(random);
+            _discriminator = new Models.Discriminator(MnistData.Pixels, [.. _config.Hidden.AsEnumerable().Reverse().Append(128)]).Initialise(random);
+        }
         if (context.Device.type != DeviceType.CPU)
         {
             _vae = _vae.to(context.Device);

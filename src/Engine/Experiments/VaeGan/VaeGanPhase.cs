@@ -26,6 +26,7 @@ public sealed class VaeGanPhase : TrainingPhase
     private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _encoderParameters;
     private readonly ClassifierData _data;
     private readonly Tensor _noise;
+    private readonly torch.Generator _random;
     private readonly int _batchSize;
     private readonly int _seed;
     private readonly double _gamma;
@@ -48,6 +49,9 @@ public sealed class VaeGanPhase : TrainingPhase
         _optimizerD = optim.Adam(discriminator.parameters(), learningRate, beta1: 0.5);
         var generator = new TorchSharp.torch.Generator((ulong)Seeds.Mix(seed, Seeds.Of("prior-samples")));
         _noise = randn([100, vae.Latent], generator: generator).to(data.TrainX.device).DetachFromDisposeScope();
+        // ε, prior samples and D's dropout masks: one stream of this phase's own, restarted every epoch.
+        _random = Seeds.Generator(data.TrainX.device, seed, Seeds.Of(plan.Role));
+        discriminator.DrawDropoutFrom(_random);
     }
 
     public override void BeginEpoch(int epoch)
@@ -55,15 +59,15 @@ public sealed class VaeGanPhase : TrainingPhase
         _vae.train();
         _discriminator.train();
         _order = Subsets.EpochOrder(_data.TrainCount, _seed, epoch);
-        torch.manual_seed(Seeds.Mix(_seed, Seeds.Of(Role), epoch));
+        _random.Reseed(_seed, Seeds.Of(Role), epoch);
     }
 
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
     {
         var (x, _) = _data.Batch(_order, step, _batchSize);
         var (mu, logVar) = _vae.Encode(x);
-        var reconstructed = _vae.Decode(VaeLoss.Sample(mu, logVar));
-        var prior = _vae.Decode(randn_like(mu));
+        var reconstructed = _vae.Decode(VaeLoss.Sample(mu, logVar, _random));
+        var prior = _vae.Decode(randn(mu.shape, mu.dtype, mu.device, generator: _random));
 
         // (1) D: real digits against reconstructions and prior samples, both detached.
         var dLoss = GanLoss.Discriminator(_discriminator.forward(x), _discriminator.forward(reconstructed.detach()), 0.9)
@@ -154,6 +158,8 @@ public sealed class VaeGanPhase : TrainingPhase
         _optimizerE.Dispose();
         _optimizerDec.Dispose();
         _optimizerD.Dispose();
+        _discriminator.DrawDropoutFrom(null);
+        _random.Dispose();
         _noise.Dispose();
     }
 }
