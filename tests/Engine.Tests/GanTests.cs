@@ -18,7 +18,8 @@ public class GanTests
         var data = new ClassifierData(TestData.Datasets.Mnist, 200, 1, CPU);
         var g = new Models.Generator(8, [32], 784, conditional ? 10 : 0);
         var d = new Discriminator(784, [32], conditional ? 10 : 0);
-        return (new GanPhase(new PhasePlan("gan", 1, 2), g, d, 8, conditional ? 10 : 0, data, 1e-3, 64, 1, 1), g, d, data);
+        var config = new GanConfig { LatentDim = 8, LearningRate = 1e-3, BatchSize = 64, Seed = 1, DiscriminatorSteps = 1 };
+        return (new GanPhase(new PhasePlan("gan", 1, 2), g, d, config, conditional, data), g, d, data);
     }
 
     private static float[][] Snapshot(nn.Module module) => [.. module.parameters().Select(p => p.ToFloats())];

@@ -50,12 +50,13 @@ public sealed class DigitScorer : IDisposable
             log?.Invoke("training the digit scorer once (a small CNN on the MNIST training digits; cached for every run)…");
             // Called from an epoch's evaluation, which runs under no_grad: training needs gradients back.
             using var grad = torch.enable_grad();
-            using var phase = new ClassifierPhase(new PhasePlan("scorer", 5, tensors.StepsPerEpoch(128)), model, tensors,
-                ClassifierPhase.CrossEntropy, 2e-3, 128, 7, jitter: 2);
+            var training = new DistillConfig { LearningRate = 2e-3, BatchSize = 128, Seed = 7 };
+            using var phase = new ClassifierPhase(new PhasePlan("scorer", 5, tensors.StepsPerEpoch(training.BatchSize)), model, tensors,
+                ClassifierPhase.CrossEntropy, training, training.Seed, jitter: 2);
             for (var epoch = 0; epoch < 5; epoch++)
             {
                 phase.BeginEpoch(epoch);
-                for (var step = 0; step < tensors.StepsPerEpoch(128); step++)
+                for (var step = 0; step < tensors.StepsPerEpoch(training.BatchSize); step++)
                 {
                     using var scope = NewDisposeScope();
                     phase.Step(epoch, step);

@@ -33,17 +33,18 @@ public sealed class ClassifierPhase : TrainingPhase
     private readonly torch.Generator _random;
     private int[] _order = [];
 
+    /// <param name="seed">The seed of this model's data order and draws: the run's, or one seed of a sweep.</param>
     public ClassifierPhase(PhasePlan plan, nn.Module<Tensor, Tensor> model, ClassifierData data, ClassifierObjective objective,
-        double learningRate, int batchSize, int seed, int jitter = 0, string? randomStream = null) : base(plan)
+        Shared.Experiments.ExperimentConfig config, int seed, int jitter = 0, string? randomStream = null) : base(plan)
     {
         _jitter = jitter;
         _randomStream = randomStream ?? plan.Role;
         _model = model;
         _data = data;
         _objective = objective;
-        _batchSize = batchSize;
+        _batchSize = config.BatchSize;
         _seed = seed;
-        _optimizer = optim.Adam(model.parameters(), learningRate);
+        _optimizer = Optimizers.Adam(model.parameters(), config);
         // Jitter and dropout masks draw from this phase's own generator, restarted every epoch.
         _random = Seeds.Generator(data.TrainX.device, seed, Seeds.Of(_randomStream));
         model.DrawDropoutFrom(_random);

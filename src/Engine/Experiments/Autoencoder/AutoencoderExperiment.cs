@@ -83,7 +83,7 @@ public sealed class AutoencoderRun : IExperimentRun
         using (var random = Seeds.Generator(_config.Seed, Seeds.Of(plan.Role)))
             _model.Initialise(random);
         if (context.Device.type != TorchSharp.DeviceType.CPU) _model = _model.to(context.Device);
-        return new AutoencoderPhase(plan, _model, _data, _config.LearningRate, _config.BatchSize, _config.Seed);
+        return new AutoencoderPhase(plan, _model, _data, _config);
     }
 
     public void Complete(RunContext context)

@@ -64,14 +64,13 @@ public sealed class DistillationSetup : IDisposable
             Teacher.load(reader);
             context.Log($"teacher: reused from run {_config.TeacherRunId}.");
         }
-        return new ClassifierPhase(plan, Teacher, Data, ClassifierPhase.CrossEntropy,
-            _config.LearningRate, _config.BatchSize, _config.Seed, _config.Jitter);
+        return new ClassifierPhase(plan, Teacher, Data, ClassifierPhase.CrossEntropy, _config, _config.Seed, _config.Jitter);
     }
 
     /// <summary>A student (or, with <see cref="ClassifierPhase.CrossEntropy"/>, a baseline) of one seed.</summary>
     public TrainingPhase StartStudent(PhasePlan plan, int seed, ClassifierObjective objective, RunContext context) =>
         new ClassifierPhase(plan, NewModel(_config.Student, seed, StudentStream, context.Device), Data, objective,
-            _config.LearningRate, _config.BatchSize, seed, _config.Jitter, randomStream: StudentStream);
+            _config, seed, _config.Jitter, randomStream: StudentStream);
 
     /// <summary>
     /// Soft targets from the teacher in eval mode (no dropout) on the student's own batch, jitter included: the

@@ -105,8 +105,7 @@ public sealed class GanRun : IExperimentRun
             _generator = _generator.to(context.Device);
             _discriminator = _discriminator.to(context.Device);
         }
-        return new GanPhase(plan, _generator, _discriminator, _config.LatentDim, conditions, _data,
-            _config.LearningRate, _config.BatchSize, _config.Seed, _config.DiscriminatorSteps);
+        return new GanPhase(plan, _generator, _discriminator, _config, _conditional, _data);
     }
 
     public void Complete(RunContext context) =>

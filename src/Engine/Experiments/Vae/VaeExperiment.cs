@@ -93,7 +93,7 @@ public sealed class VaeRun : IExperimentRun
         using (var random = Seeds.Generator(_config.Seed, Seeds.Of(plan.Role)))
             _model = new Models.Vae(MnistData.Pixels, _config.Hidden, _config.LatentDim, _conditional ? MnistData.Classes : 0).Initialise(random);
         if (context.Device.type != DeviceType.CPU) _model = _model.to(context.Device);
-        return new VaePhase(plan, _model, _data, _config.LearningRate, _config.BatchSize, _config.Seed, _config.Beta);
+        return new VaePhase(plan, _model, _data, _config);
     }
 
     public void Complete(RunContext context)

@@ -7,6 +7,7 @@ using Vinula.Engine.Losses;
 using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared;
+using Vinula.Shared.Experiments;
 using static TorchSharp.torch;
 
 namespace Vinula.Engine.Experiments.Vae;
@@ -24,33 +25,24 @@ public sealed class VaePhase : TrainingPhase
     private readonly Models.Vae _model;
     private readonly ClassifierData _data;
     private readonly TorchSharp.Modules.Adam _optimizer;
-    private readonly Tensor _noise;
+    private readonly FixedSamples _samples;
     private readonly int _batchSize;
     private readonly int _seed;
     private readonly double _beta;
-    private readonly Tensor? _fixedLabels;
     private readonly torch.Generator _random;
     private int[] _order = [];
 
-    public VaePhase(PhasePlan plan, Models.Vae model, ClassifierData data, double learningRate, int batchSize, int seed, double beta) : base(plan)
+    public VaePhase(PhasePlan plan, Models.Vae model, ClassifierData data, VaeConfigBase config) : base(plan)
     {
         _model = model;
         _data = data;
-        _batchSize = batchSize;
-        _seed = seed;
-        _beta = beta;
-        _optimizer = optim.Adam(model.parameters(), learningRate);
-        _random = Seeds.Generator(data.TrainX.device, seed, Seeds.Of(plan.Role));
-        // One noise batch for the whole run, so the sample grids of successive epochs compare (pytorch/examples dcgan).
-        var generator = new TorchSharp.torch.Generator((ulong)Seeds.Mix(seed, Seeds.Of("prior-samples")));
-        if (Conditional)
-        {
-            // Rows: digits 0..9, the same ten z in every row (as the cGAN's grid).
-            _noise = randn([10, model.Latent], generator: generator).repeat(10, 1).to(data.TrainX.device).DetachFromDisposeScope();
-            _fixedLabels = OneHot(arange(10, dtype: ScalarType.Int64).repeat_interleave(10)).to(data.TrainX.device).DetachFromDisposeScope();
-        }
-        else
-            _noise = randn([100, model.Latent], generator: generator).to(data.TrainX.device).DetachFromDisposeScope();
+        _batchSize = config.BatchSize;
+        _seed = config.Seed;
+        _beta = config.Beta;
+        _optimizer = Optimizers.Adam(model.parameters(), config);
+        _random = Seeds.Generator(data.TrainX.device, _seed, Seeds.Of(plan.Role));
+        // Prior samples from one noise batch; a cVAE's grid has a row per digit, the same ten z in every row.
+        _samples = new FixedSamples(model.Latent, Conditional, _seed, "prior-samples", data.TrainX.device);
     }
 
     private bool Conditional => _model.Conditions > 0;
@@ -92,10 +84,7 @@ public sealed class VaePhase : TrainingPhase
             ($"{Role}/test_elbo", test.Elbo), ($"{Role}/test_recon", test.Recon), ($"{Role}/test_kl", test.Kl),
             ($"{Role}/active_units", test.ActiveUnits));
 
-        var samples = _model.Decode(_noise, _fixedLabels);
-        context.Artifact($"samples-e{epoch + 1:000}.png", "image/png", globalStep, "samples",
-            Png.Grid(samples.ToFloats(), 100, 10, MnistData.Side, MnistData.Side, scale: 1));
-        QualityReport.Store(context, samples, epoch, globalStep);
+        _samples.Store(context, epoch, globalStep, (z, labels) => _model.Decode(z, labels is null ? null : OneHot(labels)));
         if (_model.Latent == 2 && !Conditional)
             context.Artifact($"manifold-e{epoch + 1:000}.png", "image/png", globalStep, "manifold", Manifold(null));
         if (Conditional)
@@ -202,8 +191,7 @@ public sealed class VaePhase : TrainingPhase
         {
             _optimizer.Dispose();
             _random.Dispose();
-            _noise.Dispose();
-            _fixedLabels?.Dispose();
+            _samples.Dispose();
         }
     }
 }

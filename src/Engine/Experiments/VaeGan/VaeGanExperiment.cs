@@ -68,7 +68,7 @@ public sealed class VaeGanRun : IExperimentRun
             _vae = _vae.to(context.Device);
             _discriminator = _discriminator.to(context.Device);
         }
-        return new VaeGanPhase(plan, _vae, _discriminator, _data, _config.LearningRate, _config.BatchSize, _config.Seed, _config.Gamma, _config.Beta);
+        return new VaeGanPhase(plan, _vae, _discriminator, _data, _config);
     }
 
     public void Complete(RunContext context)
