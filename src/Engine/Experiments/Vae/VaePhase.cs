@@ -122,6 +122,9 @@ public sealed class VaePhase : TrainingPhase
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         _model.eval();
+        // The same ε for every evaluation: the result depends on the weights only, so a finished phase restored on
+        // resume reports what it reported before. The next epoch reseeds the generator before its first step.
+        _random.Reseed(_seed, Seeds.Of(Role), Seeds.Of("evaluation"));
         double recon = 0;
         var klPerDim = zeros(_model.Latent, dtype: ScalarType.Float64);
         var means = new List<Tensor>();
