@@ -1,5 +1,4 @@
 using TorchSharp;
-using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
 using Vinula.Engine.Imaging;
 using Vinula.Engine.Losses;

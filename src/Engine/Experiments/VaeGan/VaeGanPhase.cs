@@ -1,7 +1,5 @@
 using TorchSharp;
-using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
-using Vinula.Engine.Imaging;
 using Vinula.Engine.Losses;
 using Vinula.Engine.Models;
 using Vinula.Engine.Training;
