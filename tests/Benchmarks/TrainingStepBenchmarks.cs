@@ -25,6 +25,7 @@ public class TrainingStepBenchmarks
     private optim.Optimizer _optimizer = null!;
     private Tensor _x = null!;
     private Tensor _y = null!;
+    private torch.Generator _random = null!;
 
     [Params("800-800", "1200-1200", "128")]
     public string Hidden { get; set; } = "";
@@ -44,6 +45,9 @@ public class TrainingStepBenchmarks
         _model = new Mlp(MnistData.Pixels, [.. Hidden.Split('-').Select(int.Parse)], MnistData.Classes, dropout: 0.3);
         _teacher = new Mlp(MnistData.Pixels, [800, 800], MnistData.Classes);
         _teacher.eval();
+        // Jitter and dropout draw from a generator of the run's own, as in ClassifierPhase.
+        _random = Vinula.Engine.Training.Seeds.Generator(1);
+        _model.DrawDropoutFrom(_random);
         _optimizer = optim.Adam(_model.parameters(), 1e-3);
         _x = rand(Batch, MnistData.Pixels);
         _y = randint(0, 10, [Batch], dtype: ScalarType.Int64);
@@ -55,7 +59,7 @@ public class TrainingStepBenchmarks
         using var scope = NewDisposeScope();
         _model.train();
         _optimizer.zero_grad();
-        var loss = F.cross_entropy(_model.forward(Jitter.Shift(_x, MnistData.Side, 2)), _y);
+        var loss = F.cross_entropy(_model.forward(Jitter.Shift(_x, MnistData.Side, 2, _random)), _y);
         loss.backward();
         _optimizer.step();
         return loss.item<float>();
@@ -66,7 +70,7 @@ public class TrainingStepBenchmarks
     {
         using var scope = NewDisposeScope();
         _model.train();
-        var x = Jitter.Shift(_x, MnistData.Side, 2);
+        var x = Jitter.Shift(_x, MnistData.Side, 2, _random);
         Tensor v;
         using (no_grad()) v = _teacher.forward(x);
         _optimizer.zero_grad();
@@ -82,5 +86,6 @@ public class TrainingStepBenchmarks
         _optimizer.Dispose();
         _model.Dispose();
         _teacher.Dispose();
+        _random.Dispose();
     }
 }

@@ -18,7 +18,8 @@ public class GanTests
         var data = new ClassifierData(TestData.Datasets.Mnist, 200, 1, CPU);
         var g = new Models.Generator(8, [32], 784, conditional ? 10 : 0);
         var d = new Discriminator(784, [32], conditional ? 10 : 0);
-        return (new GanPhase(new PhasePlan("gan", 1, 2), g, d, 8, conditional ? 10 : 0, data, 1e-3, 64, 1, 1), g, d, data);
+        var config = new GanConfig { LatentDim = 8, LearningRate = 1e-3, BatchSize = 64, Seed = 1, DiscriminatorSteps = 1 };
+        return (new GanPhase(new PhasePlan("gan", 1, 2), g, d, config, conditional, data), g, d, data);
     }
 
     private static float[][] Snapshot(nn.Module module) => [.. module.parameters().Select(p => p.ToFloats())];
@@ -187,6 +188,7 @@ public class GenerativeOverfitTests
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(11);
+        using var random = Seeds.Generator(11);
         var mnist = TestData.Datasets.Mnist;
         var rows = mnist.Train.Take(32).ToArray();
         var x = tensor(mnist.Gather(rows), [32, 784]);
@@ -196,7 +198,7 @@ public class GenerativeOverfitTests
         float Loss(bool sample)
         {
             var (mu, logVar) = model.Encode(x, y);
-            return Losses.VaeLoss.Compute(model.DecodeLogits(sample ? Losses.VaeLoss.Sample(mu, logVar) : mu, y), x, mu, logVar, 1).Loss.item<float>();
+            return Losses.VaeLoss.Compute(model.DecodeLogits(sample ? Losses.VaeLoss.Sample(mu, logVar, random) : mu, y), x, mu, logVar, 1).Loss.item<float>();
         }
         var first = Loss(false);
         for (var i = 0; i < 300; i++)
@@ -204,7 +206,7 @@ public class GenerativeOverfitTests
             using var step = NewDisposeScope();
             optimizer.zero_grad();
             var (mu, logVar) = model.Encode(x, y);
-            Losses.VaeLoss.Compute(model.DecodeLogits(Losses.VaeLoss.Sample(mu, logVar), y), x, mu, logVar, 1).Loss.backward();
+            Losses.VaeLoss.Compute(model.DecodeLogits(Losses.VaeLoss.Sample(mu, logVar, random), y), x, mu, logVar, 1).Loss.backward();
             optimizer.step();
         }
         Assert.True(Loss(false) < first * 0.5, $"{first} → {Loss(false)}");

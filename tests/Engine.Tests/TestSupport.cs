@@ -66,8 +66,12 @@ public sealed class MemorySink : IRunSink, IRunLibrary
 
     public void Artifact(ArtifactInfo info, byte[] content) => Artifacts[info.Name] = (info, content);
 
+    /// <summary>The name of the newest checkpoint (the phase whose epoch just ended).</summary>
+    public string? LastCheckpoint { get; private set; }
+
     public void Checkpoint(string name, byte[] content)
     {
+        LastCheckpoint = name;
         Checkpoints[(RunId, name)] = content;
         CheckpointWrites++;
         OnCheckpoint?.Invoke(this);

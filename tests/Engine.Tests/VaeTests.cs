@@ -41,10 +41,10 @@ public class VaeTests
     public void TheReparameterisedSampleCarriesGradientsToMuAndLogVariance()
     {
         using var scope = NewDisposeScope();
-        torch.manual_seed(1);
+        using var random = Seeds.Generator(1);
         var mu = zeros(4, 3).requires_grad_();
         var logVar = zeros(4, 3).requires_grad_();
-        VaeLoss.Sample(mu, logVar).pow(2).sum().backward();
+        VaeLoss.Sample(mu, logVar, random).pow(2).sum().backward();
         Assert.True(mu.grad!.abs().sum().item<float>() > 0);
         Assert.True(logVar.grad!.abs().sum().item<float>() > 0);
     }
@@ -54,6 +54,7 @@ public class VaeTests
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(2);
+        using var random = Seeds.Generator(2);
         var mnist = TestData.Datasets.Mnist;
         var x = tensor(mnist.Gather(mnist.Train.Take(32).ToArray()), [32, 784]);
         using var model = new Models.Vae(784, [128], 8);
@@ -69,7 +70,7 @@ public class VaeTests
             using var step = NewDisposeScope();
             optimizer.zero_grad();
             var (mu, logVar) = model.Encode(x);
-            VaeLoss.Compute(model.DecodeLogits(VaeLoss.Sample(mu, logVar)), x, mu, logVar, 1).Loss.backward();
+            VaeLoss.Compute(model.DecodeLogits(VaeLoss.Sample(mu, logVar, random)), x, mu, logVar, 1).Loss.backward();
             optimizer.step();
         }
         Assert.True(Loss() < first * 0.5, $"{first} → {Loss()}");

@@ -34,11 +34,8 @@ public sealed class DigitScorer : IDisposable
     {
         var config = new TeacherConfig { Model = ClassifierModel.Cnn, Channels = [16, 32], Hidden = [128], Dropout = 0.3 };
         nn.Module<Tensor, Tensor> model;
-        lock (InitLock)
-        {
-            torch.manual_seed(Seeds.Mix(7, Seeds.Of("digit-scorer")));
-            model = Classifiers.Create(config);
-        }
+        using (var random = Seeds.Generator(7, Seeds.Of("digit-scorer")))
+            model = Classifiers.Create(config).Initialise(random);
         var scorer = new DigitScorer(model);
         var path = Path.Combine(data.Options.Directory, FileName);
         using var tensors = new ClassifierData(data.Mnist, null, 7, CPU);
@@ -47,12 +44,13 @@ public sealed class DigitScorer : IDisposable
             log?.Invoke("training the digit scorer once (a small CNN on the MNIST training digits; cached for every run)…");
             // Called from an epoch's evaluation, which runs under no_grad: training needs gradients back.
             using var grad = torch.enable_grad();
-            using var phase = new ClassifierPhase(new PhasePlan("scorer", 5, tensors.StepsPerEpoch(128)), model, tensors,
-                ClassifierPhase.CrossEntropy, 2e-3, 128, 7, jitter: 2);
+            var training = new DistillConfig { LearningRate = 2e-3, BatchSize = 128, Seed = 7 };
+            using var phase = new ClassifierPhase(new PhasePlan("scorer", 5, tensors.StepsPerEpoch(training.BatchSize)), model, tensors,
+                ClassifierPhase.CrossEntropy, training, training.Seed, jitter: 2);
             for (var epoch = 0; epoch < 5; epoch++)
             {
                 phase.BeginEpoch(epoch);
-                for (var step = 0; step < tensors.StepsPerEpoch(128); step++)
+                for (var step = 0; step < tensors.StepsPerEpoch(training.BatchSize); step++)
                 {
                     using var scope = NewDisposeScope();
                     phase.Step(epoch, step);
@@ -70,8 +68,6 @@ public sealed class DigitScorer : IDisposable
         log?.Invoke($"digit scorer: {scorer.TestAccuracy:P1} on the test digits.");
         return scorer;
     }
-
-    private static readonly Lock InitLock = new();
 
     /// <summary>False when there is no file or it cannot be read (a crash mid-write of an older version): then retrain.</summary>
     private static bool TryLoad(nn.Module model, string path)

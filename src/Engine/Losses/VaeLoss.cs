@@ -32,7 +32,8 @@ public static class VaeLoss
     public static Tensor KlDiagonal(Tensor mu1, Tensor logVar1, Tensor mu2, Tensor logVar2) =>
         (logVar2 - logVar1) * 0.5 + (logVar1.exp() + (mu1 - mu2).pow(2)) / (logVar2.exp() * 2) - 0.5;
 
-    /// <summary>The reparameterisation trick: z = μ + σ·ε with ε ~ N(0, I), so gradients reach μ and log σ².</summary>
-    public static Tensor Sample(Tensor mu, Tensor logVar) =>
-        mu + (logVar * 0.5).exp() * randn_like(mu);
+    /// <summary>The reparameterisation trick: z = μ + σ·ε with ε ~ N(0, I), so gradients reach μ and log σ². ε comes
+    /// from <paramref name="random"/>, the run's generator (on μ's device).</summary>
+    public static Tensor Sample(Tensor mu, Tensor logVar, TorchSharp.torch.Generator random) =>
+        mu + (logVar * 0.5).exp() * randn(mu.shape, mu.dtype, mu.device, generator: random);
 }

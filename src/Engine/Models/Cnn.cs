@@ -31,14 +31,7 @@ public sealed class Cnn : Module<Tensor, Tensor>
         features = Sequential(conv);
 
         var dense = new List<(string, Module<Tensor, Tensor>)> { ("flatten", Flatten()) };
-        var width = inChannels * size * size;
-        for (var i = 0; i < hidden.Count; i++)
-        {
-            dense.Add(($"fc{i}", Linear(width, hidden[i])));
-            dense.Add(($"fcrelu{i}", ReLU()));
-            if (dropout > 0) dense.Add(($"drop{i}", Dropout(dropout)));
-            width = hidden[i];
-        }
+        var width = dense.AddHidden(inChannels * size * size, hidden, DenseLayer.Relu(dropout, name: "fcrelu"));
         dense.Add(("out", Linear(width, outputs)));
         classifier = Sequential(dense);
         RegisterComponents();

@@ -21,10 +21,10 @@ public sealed class ConvDiscriminator : Module<Tensor, Tensor>
         features = Sequential(
             ("conv0", Conv2d(1, 32, 4, stride: 2, padding: 1)),
             ("act0", LeakyReLU(0.2)),
-            ("drop0", Dropout(dropout)),
+            ("drop0", new SeededDropout(dropout)),
             ("conv1", Conv2d(32, 64, 4, stride: 2, padding: 1)),
             ("act1", LeakyReLU(0.2)),
-            ("drop1", Dropout(dropout)),
+            ("drop1", new SeededDropout(dropout)),
             ("flatten", Flatten()));
         output = Linear(64 * (side / 4) * (side / 4) + conditions, 1);
         RegisterComponents();

@@ -20,24 +20,12 @@ public sealed class DenseAutoencoder : Module<Tensor, Tensor>, IAutoencoder
     public DenseAutoencoder(int inputs, IReadOnlyList<int> hidden, int latent) : base(nameof(DenseAutoencoder))
     {
         var down = new List<(string, Module<Tensor, Tensor>)>();
-        var width = inputs;
-        for (var i = 0; i < hidden.Count; i++)
-        {
-            down.Add(($"fc{i}", Linear(width, hidden[i])));
-            down.Add(($"relu{i}", ReLU()));
-            width = hidden[i];
-        }
+        var width = down.AddHidden(inputs, hidden, DenseLayer.Relu());
         down.Add(("code", Linear(width, latent)));
         encoder = Sequential(down);
 
         var up = new List<(string, Module<Tensor, Tensor>)>();
-        width = latent;
-        for (var i = hidden.Count - 1; i >= 0; i--)
-        {
-            up.Add(($"fc{i}", Linear(width, hidden[i])));
-            up.Add(($"relu{i}", ReLU()));
-            width = hidden[i];
-        }
+        width = up.AddHidden(latent, hidden, DenseLayer.Relu(), mirrored: true);
         up.Add(("out", Linear(width, inputs)));
         up.Add(("sigmoid", Sigmoid()));
         decoder = Sequential(up);

@@ -16,14 +16,7 @@ public sealed class Discriminator : Module<Tensor, Tensor>
     public Discriminator(int inputs, IReadOnlyList<int> hidden, int conditions = 0, double dropout = 0.3) : base(nameof(Discriminator))
     {
         var modules = new List<(string, Module<Tensor, Tensor>)>();
-        var width = inputs + conditions;
-        for (var i = 0; i < hidden.Count; i++)
-        {
-            modules.Add(($"fc{i}", Linear(width, hidden[i])));
-            modules.Add(($"act{i}", LeakyReLU(0.2)));
-            if (dropout > 0) modules.Add(($"drop{i}", Dropout(dropout)));
-            width = hidden[i];
-        }
+        var width = modules.AddHidden(inputs + conditions, hidden, DenseLayer.LeakyRelu(dropout));
         body = Sequential(modules);
         output = Linear(width, 1);
         RegisterComponents();

@@ -18,14 +18,7 @@ public sealed class Generator : Module<Tensor, Tensor>
         Latent = latent;
         Conditions = conditions;
         var modules = new List<(string, Module<Tensor, Tensor>)>();
-        var width = latent + conditions;
-        for (var i = 0; i < hidden.Count; i++)
-        {
-            modules.Add(($"fc{i}", Linear(width, hidden[i])));
-            modules.Add(($"bn{i}", BatchNorm1d(hidden[i])));
-            modules.Add(($"act{i}", LeakyReLU(0.2)));
-            width = hidden[i];
-        }
+        var width = modules.AddHidden(latent + conditions, hidden, DenseLayer.LeakyRelu(batchNorm: true));
         modules.Add(("out", Linear(width, outputs)));
         modules.Add(("sigmoid", Sigmoid()));
         layers = Sequential(modules);

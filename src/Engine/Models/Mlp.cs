@@ -20,15 +20,7 @@ public sealed class Mlp : Module<Tensor, Tensor>
         Outputs = outputs;
 
         var modules = new List<(string, Module<Tensor, Tensor>)>();
-        var width = inputs;
-        for (var i = 0; i < hidden.Count; i++)
-        {
-            modules.Add(($"fc{i}", Linear(width, hidden[i])));
-            modules.Add(($"relu{i}", ReLU()));
-            if (dropout > 0)
-                modules.Add(($"drop{i}", Dropout(dropout)));
-            width = hidden[i];
-        }
+        var width = modules.AddHidden(inputs, hidden, DenseLayer.Relu(dropout));
         modules.Add(("out", Linear(width, outputs)));
         layers = Sequential(modules);
         RegisterComponents();

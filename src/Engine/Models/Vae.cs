@@ -20,25 +20,13 @@ public sealed class Vae : Module<Tensor, Tensor>
         Latent = latent;
         Conditions = conditions;
         var down = new List<(string, Module<Tensor, Tensor>)>();
-        var width = inputs + conditions;
-        for (var i = 0; i < hidden.Count; i++)
-        {
-            down.Add(($"fc{i}", Linear(width, hidden[i])));
-            down.Add(($"relu{i}", ReLU()));
-            width = hidden[i];
-        }
+        var width = down.AddHidden(inputs + conditions, hidden, DenseLayer.Relu());
         encoder = Sequential(down);
         mu = Linear(width, latent);
         logVar = Linear(width, latent);
 
         var up = new List<(string, Module<Tensor, Tensor>)>();
-        width = latent + conditions;
-        for (var i = hidden.Count - 1; i >= 0; i--)
-        {
-            up.Add(($"fc{i}", Linear(width, hidden[i])));
-            up.Add(($"relu{i}", ReLU()));
-            width = hidden[i];
-        }
+        width = up.AddHidden(latent + conditions, hidden, DenseLayer.Relu(), mirrored: true);
         up.Add(("out", Linear(width, inputs)));
         decoder = Sequential(up);
         RegisterComponents();

@@ -31,19 +31,24 @@ public sealed class ClassifierPhase : TrainingPhase
     private readonly int _seed;
     private readonly int _jitter;
     private readonly string _randomStream;
+    private readonly torch.Generator _random;
     private int[] _order = [];
 
+    /// <param name="seed">The seed of this model's data order and draws: the run's, or one seed of a sweep.</param>
     public ClassifierPhase(PhasePlan plan, nn.Module<Tensor, Tensor> model, ClassifierData data, ClassifierObjective objective,
-        double learningRate, int batchSize, int seed, int jitter = 0, string? randomStream = null) : base(plan)
+        Shared.Experiments.ExperimentConfig config, int seed, int jitter = 0, string? randomStream = null) : base(plan)
     {
         _jitter = jitter;
         _randomStream = randomStream ?? plan.Role;
         _model = model;
         _data = data;
         _objective = objective;
-        _batchSize = batchSize;
+        _batchSize = config.BatchSize;
         _seed = seed;
-        _optimizer = optim.Adam(model.parameters(), learningRate);
+        _optimizer = Optimizers.Adam(model.parameters(), config);
+        // Jitter and dropout masks draw from this phase's own generator, restarted every epoch.
+        _random = Seeds.Generator(data.TrainX.device, seed, Seeds.Of(_randomStream));
+        model.DrawDropoutFrom(_random);
     }
 
     /// <summary>Plain cross-entropy on labels: the teacher's and the baseline's objective.</summary>
@@ -53,16 +58,15 @@ public sealed class ClassifierPhase : TrainingPhase
     {
         _model.train();
         _order = Data.Subsets.EpochOrder(_data.TrainCount, _seed, epoch);
-        // Dropout masks and jitter come from the global generator: seed it per (run seed, stream, epoch) so a
-        // resume repeats them, and two phases on one stream (student and baseline) see the same draws.
-        // Concurrent runs share that generator; their draws are then not reproducible.
-        torch.manual_seed(Seeds.Mix(_seed, Seeds.Of(_randomStream), epoch));
+        // Dropout masks and jitter per (run seed, stream, epoch): a resume repeats them, and two phases on one
+        // stream (student and baseline) see the same draws.
+        _random.Reseed(_seed, Seeds.Of(_randomStream), epoch);
     }
 
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
     {
         var (batch, y) = _data.Batch(_order, step, _batchSize);
-        var x = Data.Jitter.Shift(batch, Data.MnistData.Side, _jitter);
+        var x = Data.Jitter.Shift(batch, Data.MnistData.Side, _jitter, _random);
 
         _optimizer.zero_grad();
         var terms = _objective(_model.forward(x), y, x);
@@ -136,6 +140,9 @@ public sealed class ClassifierPhase : TrainingPhase
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _optimizer.Dispose();
+        if (!disposing) return;
+        _optimizer.Dispose();
+        _model.DrawDropoutFrom(null); // a teacher outlives its phase, and only ever runs in eval mode after it
+        _random.Dispose();
     }
 }

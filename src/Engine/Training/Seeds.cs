@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace Vinula.Engine.Training;
 
 /// <summary>
@@ -28,4 +30,20 @@ public static class Seeds
         foreach (var c in text) h = unchecked((h ^ c) * 1099511628211);
         return h;
     }
+
+    /// <summary>
+    /// A torch generator of the run's own, seeded with <see cref="Mix"/> of the parts. Runs never touch the
+    /// process-wide generator: two runs training at once would interleave its draws and neither would be
+    /// reproducible. Draws on a device need a generator on that device.
+    /// </summary>
+    public static torch.Generator Generator(torch.Device? device, params ReadOnlySpan<long> parts) =>
+        new((ulong)Mix(parts), device);
+
+    /// <inheritdoc cref="Generator(torch.Device?, ReadOnlySpan{long})"/>
+    public static torch.Generator Generator(params ReadOnlySpan<long> parts) => Generator(null, parts);
+
+    /// <summary>Restarts a generator at the seed of (parts): per-epoch streams derive from (seed, role, epoch), so a
+    /// run resumed at an epoch boundary draws what the uninterrupted run drew.</summary>
+    public static void Reseed(this torch.Generator generator, params ReadOnlySpan<long> parts) =>
+        generator.manual_seed(Mix(parts));
 }

@@ -96,10 +96,11 @@ public sealed class AutoencoderRun : IExperimentRun
     public TrainingPhase StartPhase(PhasePlan plan, RunContext context)
     {
         if (_config.Model == AutoencoderModel.Pca) return new PcaPhase(plan, _data, _config.LatentDim);
-        torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of(plan.Role)));
         _model = AutoencoderExperiment.CreateModel(_config);
+        using (var random = Seeds.Generator(_config.Seed, Seeds.Of(plan.Role)))
+            _model.Initialise(random);
         if (context.Device.type != TorchSharp.DeviceType.CPU) _model = _model.to(context.Device);
-        return new AutoencoderPhase(plan, _model, _data, _config.LearningRate, _config.BatchSize, _config.Seed);
+        return new AutoencoderPhase(plan, _model, _data, _config);
     }
 
     public void Complete(RunContext context)

@@ -19,15 +19,15 @@ public sealed class AutoencoderPhase : TrainingPhase
     private readonly int _seed;
     private int[] _order = [];
 
-    public AutoencoderPhase(PhasePlan plan, nn.Module<Tensor, Tensor> model, ClassifierData data, double learningRate, int batchSize, int seed)
+    public AutoencoderPhase(PhasePlan plan, nn.Module<Tensor, Tensor> model, ClassifierData data, Shared.Experiments.ExperimentConfig config)
         : base(plan)
     {
         _model = model;
         _data = data;
         _grid = new ReconstructionGrid(data);
-        _batchSize = batchSize;
-        _seed = seed;
-        _optimizer = optim.Adam(model.parameters(), learningRate);
+        _batchSize = config.BatchSize;
+        _seed = config.Seed;
+        _optimizer = Optimizers.Adam(model.parameters(), config);
     }
 
     public override void BeginEpoch(int epoch)

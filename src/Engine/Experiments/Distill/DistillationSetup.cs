@@ -25,7 +25,6 @@ public sealed class DistillationSetup : IDisposable
     private readonly DistillationConfig _config;
     private readonly ClassifierConfig _teacherConfig;
     private readonly byte[]? _reusedTeacher;
-    private static readonly Lock InitGate = new();
     private readonly List<nn.Module<Tensor, Tensor>> _models = [];
 
     public DistillationSetup(DistillationConfig config, RunContext context)
@@ -65,14 +64,13 @@ public sealed class DistillationSetup : IDisposable
             Teacher.load(reader);
             context.Log($"teacher: reused from run {_config.TeacherRunId}.");
         }
-        return new ClassifierPhase(plan, Teacher, Data, ClassifierPhase.CrossEntropy,
-            _config.LearningRate, _config.BatchSize, _config.Seed, _config.Jitter);
+        return new ClassifierPhase(plan, Teacher, Data, ClassifierPhase.CrossEntropy, _config, _config.Seed, _config.Jitter);
     }
 
     /// <summary>A student (or, with <see cref="ClassifierPhase.CrossEntropy"/>, a baseline) of one seed.</summary>
     public TrainingPhase StartStudent(PhasePlan plan, int seed, ClassifierObjective objective, RunContext context) =>
         new ClassifierPhase(plan, NewModel(_config.Student, seed, StudentStream, context.Device), Data, objective,
-            _config.LearningRate, _config.BatchSize, seed, _config.Jitter, randomStream: StudentStream);
+            _config, seed, _config.Jitter, randomStream: StudentStream);
 
     /// <summary>
     /// Soft targets from the teacher in eval mode (no dropout) on the student's own batch, jitter included: the
@@ -99,16 +97,12 @@ public sealed class DistillationSetup : IDisposable
     public static double? GapRecovered(double teacherError, double scratchError, double distilledError) =>
         Shared.Artifacts.DistillationGap.Recovered(teacherError, scratchError, distilledError);
 
-    /// <summary>Created on the CPU from (seed, stream), then moved: the same seed gives the same weights on any device.</summary>
+    /// <summary>Created on the CPU with weights drawn from (seed, stream), then moved: the same seed gives the same
+    /// weights on any device, whatever other runs draw meanwhile.</summary>
     private nn.Module<Tensor, Tensor> NewModel(ClassifierConfig model, int seed, string stream, Device device)
     {
-        nn.Module<Tensor, Tensor> created;
-        // The generator is process-wide: no other run may re-seed it between our seed and our draws.
-        lock (InitGate)
-        {
-            torch.manual_seed(Seeds.Mix(seed, Seeds.Of(stream)));
-            created = Classifiers.Create(model);
-        }
+        using var random = Seeds.Generator(seed, Seeds.Of(stream));
+        var created = Classifiers.Create(model).Initialise(random);
         var moved = device.type == DeviceType.CPU ? created : created.to(device);
         _models.Add(moved);
         return moved;

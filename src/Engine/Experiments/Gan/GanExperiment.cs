@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TorchSharp;
 using Vinula.Engine.Data;
+using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared.Experiments;
 using static TorchSharp.torch;
@@ -88,22 +89,23 @@ public sealed class GanRun : IExperimentRun
     public TrainingPhase StartPhase(PhasePlan plan, RunContext context)
     {
         var conditions = _conditional ? MnistData.Classes : 0;
-        torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of("generator")));
         var conv = _config.Architecture == GanArchitecture.Conv;
         _generator = conv
             ? new Models.ConvGenerator(_config.LatentDim, conditions)
             : new Models.Generator(_config.LatentDim, _config.Hidden, MnistData.Pixels, conditions);
-        torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of("discriminator")));
+        using (var random = Seeds.Generator(_config.Seed, Seeds.Of("generator")))
+            _generator.Initialise(random);
         _discriminator = conv
             ? new Models.ConvDiscriminator(MnistData.Side, conditions)
             : new Models.Discriminator(MnistData.Pixels, [.. _config.Hidden.AsEnumerable().Reverse()], conditions);
+        using (var random = Seeds.Generator(_config.Seed, Seeds.Of("discriminator")))
+            _discriminator.Initialise(random);
         if (context.Device.type != DeviceType.CPU)
         {
             _generator = _generator.to(context.Device);
             _discriminator = _discriminator.to(context.Device);
         }
-        return new GanPhase(plan, _generator, _discriminator, _config.LatentDim, conditions, _data,
-            _config.LearningRate, _config.BatchSize, _config.Seed, _config.DiscriminatorSteps);
+        return new GanPhase(plan, _generator, _discriminator, _config, _conditional, _data);
     }
 
     public void Complete(RunContext context) =>

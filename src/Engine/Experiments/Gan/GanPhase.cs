@@ -1,10 +1,10 @@
 using TorchSharp;
-using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
 using Vinula.Engine.Imaging;
 using Vinula.Engine.Losses;
 using Vinula.Engine.Models;
 using Vinula.Engine.Training;
+using Vinula.Shared.Experiments;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -24,41 +24,34 @@ public sealed class GanPhase : TrainingPhase
     private readonly TorchSharp.Modules.Adam _optimizerG;
     private readonly TorchSharp.Modules.Adam _optimizerD;
     private readonly ClassifierData _data;
-    private readonly Tensor _fixedNoise;
-    private readonly Tensor? _fixedLabels;
+    private readonly FixedSamples _samples;
+    private readonly torch.Generator _random;
     private readonly int _batchSize;
     private readonly int _seed;
     private readonly int _discriminatorSteps;
     private int[] _order = [];
     private (double D, double G, double Real, double Fake, int Count) _epoch;
 
-    /// <param name="latent">Size of the noise z.</param>
-    /// <param name="conditions">Size of the one-hot label both networks see (0: unconditional).</param>
-    public GanPhase(PhasePlan plan, nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator, int latent, int conditions,
-        ClassifierData data, double learningRate, int batchSize, int seed, int discriminatorSteps) : base(plan)
+    /// <param name="conditional">Both networks see the one-hot label (a cGAN).</param>
+    public GanPhase(PhasePlan plan, nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator, GanConfigBase config,
+        bool conditional, ClassifierData data) : base(plan)
     {
         _generator = generator;
-        _latent = latent;
-        _conditions = conditions;
+        _latent = config.LatentDim;
+        _conditions = conditional ? MnistData.Classes : 0;
         _discriminator = discriminator;
         _data = data;
-        _batchSize = batchSize;
-        _seed = seed;
-        _discriminatorSteps = discriminatorSteps;
-        // Adam with β₁ = 0.5, as Radford et al. 2016 recommend for GANs.
-        _optimizerG = optim.Adam(generator.parameters(), learningRate, beta1: 0.5);
-        _optimizerD = optim.Adam(discriminator.parameters(), learningRate, beta1: 0.5);
+        _batchSize = config.BatchSize;
+        _seed = config.Seed;
+        _discriminatorSteps = config.DiscriminatorSteps;
+        _optimizerG = Optimizers.Adam(generator.parameters(), config, Optimizers.AdversarialBeta1);
+        _optimizerD = Optimizers.Adam(discriminator.parameters(), config, Optimizers.AdversarialBeta1);
 
         var device = data.TrainX.device;
-        var noise = new TorchSharp.torch.Generator((ulong)Seeds.Mix(seed, Seeds.Of("fixed-noise")));
-        if (Conditional)
-        {
-            // Rows: digits 0..9; columns: the same ten noise vectors.
-            _fixedNoise = randn([10, latent], generator: noise).repeat(10, 1).to(device).DetachFromDisposeScope();
-            _fixedLabels = arange(10, dtype: ScalarType.Int64).repeat_interleave(10).to(device).DetachFromDisposeScope();
-        }
-        else
-            _fixedNoise = randn([100, latent], generator: noise).to(device).DetachFromDisposeScope();
+        // z, D's jitter and D's dropout masks: one stream of this phase's own, restarted every epoch.
+        _random = Seeds.Generator(device, _seed, Seeds.Of(plan.Role));
+        discriminator.DrawDropoutFrom(_random);
+        _samples = new FixedSamples(_latent, conditional, _seed, "fixed-noise", device);
     }
 
     private bool Conditional => _conditions > 0;
@@ -68,7 +61,7 @@ public sealed class GanPhase : TrainingPhase
         _generator.train();
         _discriminator.train();
         _order = Subsets.EpochOrder(_data.TrainCount, _seed, epoch);
-        torch.manual_seed(Seeds.Mix(_seed, Seeds.Of(Role), epoch));
+        _random.Reseed(_seed, Seeds.Of(Role), epoch);
         _epoch = default;
     }
 
@@ -109,24 +102,17 @@ public sealed class GanPhase : TrainingPhase
     /// <summary>(2) Update G to fool D. D's weights are frozen for the step: they get no gradient and do not move.</summary>
     internal Tensor UpdateGenerator(int count, Tensor labels)
     {
-        SetTrainable(_discriminator, false);
-        try
-        {
-            var loss = GanLoss.Generator(Discriminate(Generate(count, labels), labels));
-            _optimizerG.zero_grad();
-            loss.backward();
-            _optimizerG.step();
-            return loss;
-        }
-        finally
-        {
-            SetTrainable(_discriminator, true);
-        }
+        using var frozen = new Frozen(_discriminator);
+        var loss = GanLoss.Generator(Discriminate(Generate(count, labels), labels));
+        _optimizerG.zero_grad();
+        loss.backward();
+        _optimizerG.step();
+        return loss;
     }
 
     private Tensor Generate(int count, Tensor labels)
     {
-        var z = randn([count, _latent], device: labels.device);
+        var z = randn([count, _latent], device: labels.device, generator: _random);
         return _generator.forward(Conditional ? cat([z, OneHot(labels)], 1) : z);
     }
 
@@ -138,40 +124,26 @@ public sealed class GanPhase : TrainingPhase
     /// al. 2020): it cannot memorise exact pixels, and G still gets gradients through the shift.</summary>
     private Tensor Discriminate(Tensor images, Tensor labels)
     {
-        var shifted = _discriminator.training ? Jitter.Shift(images, MnistData.Side, 2) : images;
+        var shifted = _discriminator.training ? Jitter.Shift(images, MnistData.Side, 2, _random) : images;
         return _discriminator.forward(Conditional ? cat([shifted, OneHot(labels)], 1) : shifted);
     }
 
     private static Tensor OneHot(Tensor labels) => F.one_hot(labels, MnistData.Classes).to(ScalarType.Float32);
 
-    private static void SetTrainable(nn.Module module, bool trainable)
-    {
-        foreach (var p in module.parameters()) p.requires_grad = trainable;
-    }
-
     public override void EndEpoch(int epoch, long globalStep, RunContext context)
     {
         var n = Math.Max(1, _epoch.Count);
         context.Metrics(globalStep, ("d/epoch_loss", _epoch.D / n), ("g/epoch_loss", _epoch.G / n));
-        context.Artifact($"samples-e{epoch + 1:000}.png", "image/png", globalStep, "samples", SampleGrid());
-        using (var samples = Samples())
-            QualityReport.Store(context, samples, epoch, globalStep);
+        _samples.Store(context, epoch, globalStep, Samples);
         context.Log($"epoch {epoch + 1}: D loss {_epoch.D / n:0.000}, G loss {_epoch.G / n:0.000}, D(x) {_epoch.Real / n:0.00}, D(G(z)) {_epoch.Fake / n:0.00}.");
     }
 
-    /// <summary>The fixed noise through G: 10 × 10, one row per digit for a conditional GAN.</summary>
-    public byte[] SampleGrid()
-    {
-        using var images = Samples();
-        return Png.Grid(images.ToFloats(), 100, 10, MnistData.Side, MnistData.Side, scale: 1);
-    }
-
-    private Tensor Samples()
+    /// <summary>The fixed noise through G in eval mode: 10 × 10, one row per digit for a conditional GAN.</summary>
+    private Tensor Samples(Tensor noise, Tensor? labels)
     {
         using var _ = torch.no_grad();
         _generator.eval();
-        var input = _fixedLabels is { } labels ? cat([_fixedNoise, OneHot(labels)], 1) : _fixedNoise;
-        var images = _generator.forward(input);
+        var images = _generator.forward(labels is null ? noise : cat([noise, OneHot(labels)], 1));
         _generator.train();
         return images;
     }
@@ -198,7 +170,7 @@ public sealed class GanPhase : TrainingPhase
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         _generator.eval();
-        var (a, b) = (_fixedNoise[0], _fixedNoise[1]);
+        var (a, b) = (_samples.Noise[0], _samples.Noise[1]);
         var t = linspace(0, 1, 10, device: a.device).unsqueeze(1);
         var images = _generator.forward(a * (1 - t) + b * t);
         return Png.Grid(images.ToFloats(), 10, 10, MnistData.Side, MnistData.Side, scale: 2);
@@ -221,7 +193,8 @@ public sealed class GanPhase : TrainingPhase
         if (!disposing) return;
         _optimizerG.Dispose();
         _optimizerD.Dispose();
-        _fixedNoise.Dispose();
-        _fixedLabels?.Dispose();
+        _discriminator.DrawDropoutFrom(null);
+        _random.Dispose();
+        _samples.Dispose();
     }
 }

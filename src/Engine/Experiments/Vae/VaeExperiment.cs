@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TorchSharp;
 using Vinula.Engine.Data;
+using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared.Experiments;
 using static TorchSharp.torch;
@@ -102,10 +103,10 @@ public sealed class VaeRun : IExperimentRun
 
     public TrainingPhase StartPhase(PhasePlan plan, RunContext context)
     {
-        torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of(plan.Role)));
-        _model = VaeModels.Create(_config, _conditional);
+        using (var random = Seeds.Generator(_config.Seed, Seeds.Of(plan.Role)))
+            _model = VaeModels.Create(_config, _conditional).Initialise(random);
         if (context.Device.type != DeviceType.CPU) _model = _model.to(context.Device);
-        return new VaePhase(plan, _model, _data, _config.LearningRate, _config.BatchSize, _config.Seed, _config.Beta);
+        return new VaePhase(plan, _model, _data, _config);
     }
 
     public void Complete(RunContext context)

@@ -7,6 +7,7 @@ using Vinula.Engine.Losses;
 using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared;
+using Vinula.Shared.Experiments;
 using static TorchSharp.torch;
 
 namespace Vinula.Engine.Experiments.Vae;
@@ -24,31 +25,24 @@ public sealed class VaePhase : TrainingPhase
     private readonly Models.Vae _model;
     private readonly ClassifierData _data;
     private readonly TorchSharp.Modules.Adam _optimizer;
-    private readonly Tensor _noise;
+    private readonly FixedSamples _samples;
     private readonly int _batchSize;
     private readonly int _seed;
     private readonly double _beta;
-    private readonly Tensor? _fixedLabels;
+    private readonly torch.Generator _random;
     private int[] _order = [];
 
-    public VaePhase(PhasePlan plan, Models.Vae model, ClassifierData data, double learningRate, int batchSize, int seed, double beta) : base(plan)
+    public VaePhase(PhasePlan plan, Models.Vae model, ClassifierData data, VaeConfigBase config) : base(plan)
     {
         _model = model;
         _data = data;
-        _batchSize = batchSize;
-        _seed = seed;
-        _beta = beta;
-        _optimizer = optim.Adam(model.parameters(), learningRate);
-        // One noise batch for the whole run, so the sample grids of successive epochs compare (pytorch/examples dcgan).
-        var generator = new TorchSharp.torch.Generator((ulong)Seeds.Mix(seed, Seeds.Of("prior-samples")));
-        if (Conditional)
-        {
-            // Rows: digits 0..9, the same ten z in every row (as the cGAN's grid).
-            _noise = randn([10, model.Latent], generator: generator).repeat(10, 1).to(data.TrainX.device).DetachFromDisposeScope();
-            _fixedLabels = OneHot(arange(10, dtype: ScalarType.Int64).repeat_interleave(10)).to(data.TrainX.device).DetachFromDisposeScope();
-        }
-        else
-            _noise = randn([100, model.Latent], generator: generator).to(data.TrainX.device).DetachFromDisposeScope();
+        _batchSize = config.BatchSize;
+        _seed = config.Seed;
+        _beta = config.Beta;
+        _optimizer = Optimizers.Adam(model.parameters(), config);
+        _random = Seeds.Generator(data.TrainX.device, _seed, Seeds.Of(plan.Role));
+        // Prior samples from one noise batch; a cVAE's grid has a row per digit, the same ten z in every row.
+        _samples = new FixedSamples(model.Latent, Conditional, _seed, "prior-samples", data.TrainX.device);
     }
 
     private bool Conditional => _model.Conditions > 0;
@@ -62,7 +56,7 @@ public sealed class VaePhase : TrainingPhase
     {
         _model.train();
         _order = Subsets.EpochOrder(_data.TrainCount, _seed, epoch);
-        torch.manual_seed(Seeds.Mix(_seed, Seeds.Of(Role), epoch)); // ε of the reparameterisation, repeatable on resume
+        _random.Reseed(_seed, Seeds.Of(Role), epoch); // ε of the reparameterisation, repeatable on resume
     }
 
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
@@ -71,7 +65,7 @@ public sealed class VaePhase : TrainingPhase
         var y = Condition(labels);
         _optimizer.zero_grad();
         var (mu, logVar) = _model.Encode(x, y);
-        var parts = VaeLoss.Compute(_model.DecodeLogits(VaeLoss.Sample(mu, logVar), y), x, mu, logVar, _beta);
+        var parts = VaeLoss.Compute(_model.DecodeLogits(VaeLoss.Sample(mu, logVar, _random), y), x, mu, logVar, _beta);
         parts.Loss.backward();
         _optimizer.step();
         return
@@ -90,10 +84,7 @@ public sealed class VaePhase : TrainingPhase
             ($"{Role}/test_elbo", test.Elbo), ($"{Role}/test_recon", test.Recon), ($"{Role}/test_kl", test.Kl),
             ($"{Role}/active_units", test.ActiveUnits));
 
-        var samples = _model.Decode(_noise, _fixedLabels);
-        context.Artifact($"samples-e{epoch + 1:000}.png", "image/png", globalStep, "samples",
-            Png.Grid(samples.ToFloats(), 100, 10, MnistData.Side, MnistData.Side, scale: 1));
-        QualityReport.Store(context, samples, epoch, globalStep);
+        _samples.Store(context, epoch, globalStep, (z, labels) => _model.Decode(z, labels is null ? null : OneHot(labels)));
         if (_model.Latent == 2 && !Conditional)
             context.Artifact($"manifold-e{epoch + 1:000}.png", "image/png", globalStep, "manifold", Manifold(null));
         if (Conditional)
@@ -131,6 +122,9 @@ public sealed class VaePhase : TrainingPhase
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         _model.eval();
+        // The same ε for every evaluation: the result depends on the weights only, so a finished phase restored on
+        // resume reports what it reported before. The next epoch reseeds the generator before its first step.
+        _random.Reseed(_seed, Seeds.Of(Role), Seeds.Of("evaluation"));
         double recon = 0;
         var klPerDim = zeros(_model.Latent, dtype: ScalarType.Float64);
         var means = new List<Tensor>();
@@ -139,7 +133,7 @@ public sealed class VaePhase : TrainingPhase
             var chunk = x.narrow(0, start, Math.Min(EvalBatch, x.shape[0] - start));
             var y = Condition(labels.narrow(0, start, chunk.shape[0]));
             var (mu, logVar) = _model.Encode(chunk, y);
-            var logits = _model.DecodeLogits(VaeLoss.Sample(mu, logVar), y);
+            var logits = _model.DecodeLogits(VaeLoss.Sample(mu, logVar, _random), y);
             recon += nn.functional.binary_cross_entropy_with_logits(logits, chunk, reduction: nn.Reduction.Sum).to(ScalarType.Float64).item<double>();
             // dim: named: a literal 0 would convert to ScalarType and pick sum(ScalarType), a sum over everything.
             klPerDim += VaeLoss.KlToStandardNormal(mu, logVar).sum(dim: 0).to(ScalarType.Float64);
@@ -199,8 +193,8 @@ public sealed class VaePhase : TrainingPhase
         if (disposing)
         {
             _optimizer.Dispose();
-            _noise.Dispose();
-            _fixedLabels?.Dispose();
+            _random.Dispose();
+            _samples.Dispose();
         }
     }
 }

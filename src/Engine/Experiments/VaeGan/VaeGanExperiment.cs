@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using TorchSharp;
 using Vinula.Engine.Data;
 using Vinula.Engine.Experiments.Vae;
+using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared.Experiments;
 
@@ -63,15 +64,18 @@ public sealed class VaeGanRun : IExperimentRun
 
     public TrainingPhase StartPhase(PhasePlan plan, RunContext context)
     {
-        torch.manual_seed(Seeds.Mix(_config.Seed, Seeds.Of(Role)));
-        _vae = VaeModels.Create(_config, conditional: false);
-        _discriminator = new Models.Discriminator(MnistData.Pixels, [.. _config.Hidden.AsEnumerable().Reverse().Append(128)]);
+        using (var random = Seeds.Generator(_config.Seed, Seeds.Of("vaegan")))
+        {
+            // One stream for both, in this order: the weights a seed gives stay those of earlier versions.
+            _vae = VaeModels.Create(_config, conditional: false).Initialise(random);
+            _discriminator = new Models.Discriminator(MnistData.Pixels, [.. _config.Hidden.AsEnumerable().Reverse().Append(128)]).Initialise(random);
+        }
         if (context.Device.type != DeviceType.CPU)
         {
             _vae = _vae.to(context.Device);
             _discriminator = _discriminator.to(context.Device);
         }
-        return new VaeGanPhase(plan, _vae, _discriminator, _data, _config.LearningRate, _config.BatchSize, _config.Seed, _config.Gamma, _config.Beta);
+        return new VaeGanPhase(plan, _vae, _discriminator, _data, _config);
     }
 
     public void Complete(RunContext context)

@@ -1,10 +1,9 @@
 using TorchSharp;
-using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
-using Vinula.Engine.Imaging;
 using Vinula.Engine.Losses;
 using Vinula.Engine.Models;
 using Vinula.Engine.Training;
+using Vinula.Shared.Experiments;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -25,29 +24,31 @@ public sealed class VaeGanPhase : TrainingPhase
     private readonly TorchSharp.Modules.Adam _optimizerD;
     private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _encoderParameters;
     private readonly ClassifierData _data;
-    private readonly Tensor _noise;
+    private readonly FixedSamples _samples;
+    private readonly torch.Generator _random;
     private readonly int _batchSize;
     private readonly int _seed;
     private readonly double _gamma;
     private readonly double _beta;
     private int[] _order = [];
 
-    public VaeGanPhase(PhasePlan plan, Models.Vae vae, Discriminator discriminator, ClassifierData data,
-        double learningRate, int batchSize, int seed, double gamma, double beta = 1) : base(plan)
+    public VaeGanPhase(PhasePlan plan, Models.Vae vae, Discriminator discriminator, ClassifierData data, VaeGanConfig config) : base(plan)
     {
-        _beta = beta;
+        _beta = config.Beta;
         _vae = vae;
         _discriminator = discriminator;
         _data = data;
-        _batchSize = batchSize;
-        _seed = seed;
-        _gamma = gamma;
+        _batchSize = config.BatchSize;
+        _seed = config.Seed;
+        _gamma = config.Gamma;
         _encoderParameters = [.. vae.EncoderParameters()];
-        _optimizerE = optim.Adam(_encoderParameters, learningRate, beta1: 0.5);
-        _optimizerDec = optim.Adam(vae.DecoderParameters(), learningRate, beta1: 0.5);
-        _optimizerD = optim.Adam(discriminator.parameters(), learningRate, beta1: 0.5);
-        var generator = new TorchSharp.torch.Generator((ulong)Seeds.Mix(seed, Seeds.Of("prior-samples")));
-        _noise = randn([100, vae.Latent], generator: generator).to(data.TrainX.device).DetachFromDisposeScope();
+        _optimizerE = Optimizers.Adam(_encoderParameters, config, Optimizers.AdversarialBeta1);
+        _optimizerDec = Optimizers.Adam(vae.DecoderParameters(), config, Optimizers.AdversarialBeta1);
+        _optimizerD = Optimizers.Adam(discriminator.parameters(), config, Optimizers.AdversarialBeta1);
+        _samples = new FixedSamples(vae.Latent, conditional: false, _seed, "prior-samples", data.TrainX.device);
+        // ε, prior samples and D's dropout masks: one stream of this phase's own, restarted every epoch.
+        _random = Seeds.Generator(data.TrainX.device, _seed, Seeds.Of(plan.Role));
+        discriminator.DrawDropoutFrom(_random);
     }
 
     public override void BeginEpoch(int epoch)
@@ -55,15 +56,15 @@ public sealed class VaeGanPhase : TrainingPhase
         _vae.train();
         _discriminator.train();
         _order = Subsets.EpochOrder(_data.TrainCount, _seed, epoch);
-        torch.manual_seed(Seeds.Mix(_seed, Seeds.Of(Role), epoch));
+        _random.Reseed(_seed, Seeds.Of(Role), epoch);
     }
 
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
     {
         var (x, _) = _data.Batch(_order, step, _batchSize);
         var (mu, logVar) = _vae.Encode(x);
-        var reconstructed = _vae.Decode(VaeLoss.Sample(mu, logVar));
-        var prior = _vae.Decode(randn_like(mu));
+        var reconstructed = _vae.Decode(VaeLoss.Sample(mu, logVar, _random));
+        var prior = _vae.Decode(randn(mu.shape, mu.dtype, mu.device, generator: _random));
 
         // (1) D: real digits against reconstructions and prior samples, both detached.
         var dLoss = GanLoss.Discriminator(_discriminator.forward(x), _discriminator.forward(reconstructed.detach()), 0.9)
@@ -74,7 +75,7 @@ public sealed class VaeGanPhase : TrainingPhase
 
         // (2) Encoder and decoder with D frozen. Each gets its own loss: the encoder's gradients are kept from
         // the first backward pass and restored after the second, and both optimisers step after both passes.
-        foreach (var p in _discriminator.parameters()) p.requires_grad = false;
+        using var frozen = new Frozen(_discriminator);
         var kl = VaeLoss.KlToStandardNormal(mu, logVar).sum(-1).mean();
         var llike = (_discriminator.Features(reconstructed) - _discriminator.Features(x).detach()).pow(2).sum(-1).mean() * 0.5;
         // Measured here: with the feature-space term alone the encoder collapsed onto the prior (KL → 0) and every
@@ -97,7 +98,6 @@ public sealed class VaeGanPhase : TrainingPhase
                 _encoderParameters[i].grad!.copy_(encoderGrads[i]);
         _optimizerE.step();
         _optimizerDec.step();
-        foreach (var p in _discriminator.parameters()) p.requires_grad = true;
 
         return
         [
@@ -116,10 +116,7 @@ public sealed class VaeGanPhase : TrainingPhase
         using (var originals = grid.Originals())
         using (var reconstructed = _vae.Decode(_vae.Encode(originals).Mu))
             grid.Store(context, $"reconstructions-e{epoch + 1:000}.png", globalStep, reconstructed);
-        var samples = _vae.Decode(_noise);
-        context.Artifact($"samples-e{epoch + 1:000}.png", "image/png", globalStep, "samples",
-            Png.Grid(samples.ToFloats(), 100, 10, MnistData.Side, MnistData.Side, scale: 1));
-        QualityReport.Store(context, samples, epoch, globalStep);
+        _samples.Store(context, epoch, globalStep, (z, _) => _vae.Decode(z));
         var mse = (_vae.Decode(_vae.Encode(_data.TestX).Mu) - _data.TestX).pow(2).mean().item<float>();
         context.Metrics(globalStep, ($"{Role}/test_mse", mse));
         context.Log($"epoch {epoch + 1}: test reconstruction MSE per pixel {mse:0.00000}.");
@@ -154,6 +151,8 @@ public sealed class VaeGanPhase : TrainingPhase
         _optimizerE.Dispose();
         _optimizerDec.Dispose();
         _optimizerD.Dispose();
-        _noise.Dispose();
+        _discriminator.DrawDropoutFrom(null);
+        _random.Dispose();
+        _samples.Dispose();
     }
 }
