@@ -95,6 +95,10 @@ public class LifecycleTests(VinulaFactory factory) : IClassFixture<VinulaFactory
         // The curves reach the paused step: the window's partial mean is pushed before the pause.
         var series = JsonDocument.Parse(await http.GetStringAsync($"/api/runs/{run.Id}/metrics")).RootElement.GetProperty("series");
         Assert.Contains(series.GetProperty("d/loss").EnumerateArray(), p => p[0].GetInt64() == at + 3);
+        // …and so does the sample grid: G's samples at the very step it paused on, for each stop.
+        var artifacts = await http.GetFromJsonAsync<List<ArtifactInfo>>($"/api/runs/{run.Id}/artifacts", VinulaJson.Options);
+        Assert.Contains(artifacts!, a => a.Group == "samples" && a.Step == at && a.Name == $"samples-s{at:0000000}.png");
+        Assert.Contains(artifacts!, a => a.Group == "samples" && a.Step == at + 3);
 
         Assert.Equal(HttpStatusCode.Conflict, (await http.DeleteAsync($"/api/runs/{run.Id}")).StatusCode); // live runs are not deleted
 

@@ -48,6 +48,18 @@ public sealed class FixedSamples : IDisposable
         QualityReport.Store(context, samples, epoch, globalStep);
     }
 
+    /// <summary>The run paused at <paramref name="globalStep"/>: the grid at that very step
+    /// (<c>samples-s{step}.png</c>, same group, so the slider places it among the epochs), without the scorer's verdict,
+    /// which stays one per epoch.</summary>
+    public void Preview(RunContext context, long globalStep, Func<Tensor, Tensor?, Tensor> draw)
+    {
+        using var samples = draw(Noise, Labels);
+        context.Artifact(PreviewName(globalStep), "image/png", globalStep, Group, Grid(samples));
+    }
+
+    /// <summary>Names a grid drawn between epochs (a paused run's step): <c>samples-s0000123.png</c>.</summary>
+    public static string PreviewName(long globalStep) => $"{Group}-s{globalStep:0000000}.png";
+
     public static byte[] Grid(Tensor samples) =>
         Png.Grid(samples.ToFloats(), Count, Columns, MnistData.Side, MnistData.Side, scale: 1);
 

@@ -138,6 +138,9 @@ public sealed class GanPhase : TrainingPhase
         context.Log($"epoch {epoch + 1}: D loss {_epoch.D / n:0.000}, G loss {_epoch.G / n:0.000}, D(x) {_epoch.Real / n:0.00}, D(G(z)) {_epoch.Fake / n:0.00}.");
     }
 
+    /// <summary>Paused or single-stepped: the fixed noise through G now, so a user watches G move step by step.</summary>
+    public override void Preview(long globalStep, RunContext context) => _samples.Preview(context, globalStep, Samples);
+
     /// <summary>The fixed noise through G in eval mode: 10 × 10, one row per digit for a conditional GAN.</summary>
     private Tensor Samples(Tensor noise, Tensor? labels)
     {

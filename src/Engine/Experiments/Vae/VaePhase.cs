@@ -77,6 +77,14 @@ public sealed class VaePhase : TrainingPhase
         ];
     }
 
+    /// <summary>Paused or single-stepped: samples from the prior through the decoder as it is now.</summary>
+    public override void Preview(long globalStep, RunContext context)
+    {
+        _model.eval();
+        _samples.Preview(context, globalStep, (z, labels) => _model.Decode(z, labels is null ? null : OneHot(labels)));
+        _model.train();
+    }
+
     public override void EndEpoch(int epoch, long globalStep, RunContext context)
     {
         var test = Evaluate(_data.TestX, _data.TestY);

@@ -109,6 +109,14 @@ public sealed class VaeGanPhase : TrainingPhase
         ];
     }
 
+    /// <summary>Paused or single-stepped: samples from the prior through the decoder (the generator) as it is now.</summary>
+    public override void Preview(long globalStep, RunContext context)
+    {
+        _vae.eval();
+        _samples.Preview(context, globalStep, (z, _) => _vae.Decode(z));
+        _vae.train();
+    }
+
     public override void EndEpoch(int epoch, long globalStep, RunContext context)
     {
         _vae.eval();
