@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using TorchSharp;
 using Vinula.Engine.Experiments;
 using Vinula.Engine.Training;
@@ -21,23 +20,12 @@ public class LeakTests
 
     public static TheoryData<string> Kinds => [.. ExperimentCatalog.CreateDefault().All.Select(d => d.Kind)];
 
-    /// <summary>The kind's defaults, shrunk where every kind has the same fields: a few epochs (every
-    /// <c>epochs</c>, nested ones such as the teacher's too) of two small batches.</summary>
+    /// <summary>The kind's dry run (<see cref="DryRun"/>) with a few epochs.</summary>
     private static ExperimentConfig Tiny(ExperimentCatalog catalog, IExperimentDefinition definition, IRunLibrary library)
     {
-        var json = ExperimentCatalog.ToJsonObject(definition.CreateDefault());
-        SetEpochs(json);
-        (json["trainSize"], json["batchSize"]) = (200, 100);
-        var bound = catalog.Bind(definition, JsonSerializer.SerializeToElement(json), library);
+        var bound = catalog.Bind(definition, JsonSerializer.SerializeToElement(DryRun.Config(definition, Epochs)), library);
         Assert.True(bound.IsValid, string.Join("; ", bound.Errors.Select(e => $"{e.Path}: {e.Message}")));
         return bound.Config!;
-
-        static void SetEpochs(JsonObject node)
-        {
-            foreach (var (name, value) in node.ToList())
-                if (value is JsonObject child) SetEpochs(child);
-                else if (name == "epochs" && value is JsonValue) node[name] = Epochs;
-        }
     }
 
     [Theory]
