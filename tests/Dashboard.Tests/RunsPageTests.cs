@@ -42,4 +42,40 @@ public sealed class RunsPageTests : DashboardContext
         Assert.Contains("second", page.Markup);
         Assert.DoesNotContain("first", page.Find("[data-testid='runs-table']").TextContent);
     }
+
+    [Fact]
+    public void ProgressPatchesItsRowWithoutReloadingTheList()
+    {
+        Add("p1", "training", RunStatus.Running);
+        Render<MudBlazor.MudPopoverProvider>();
+        var page = Render<RunsPage>();
+        // Changed in the store behind the page's back: a reload would show it, a patch does not.
+        Store.Modify("p1", r => r.Name = "renamed without an event");
+
+        Services.GetRequiredService<Vinula.Dashboard.Runs.RunEventBus>()
+            .Publish(new Vinula.Shared.Events.RunProgressChanged("p1", new RunProgress(0.42, 42, 100, 30)));
+
+        page.WaitForAssertion(() => Assert.Contains("42", page.Find("[data-testid='runs-table']").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Contains("training", page.Find("[data-testid='runs-table']").TextContent);
+        Assert.DoesNotContain("renamed without an event", page.Markup);
+    }
+
+    [Fact]
+    public void ANewRunAppearsLiveAndARenamePatchesItsRow()
+    {
+        Add("n1", "old name", RunStatus.Completed);
+        Render<MudBlazor.MudPopoverProvider>();
+        var page = Render<RunsPage>();
+        var lifecycle = Services.GetRequiredService<Vinula.Dashboard.Runs.RunLifecycle>();
+
+        lifecycle.Create(new RunDocument { Id = "n2", Name = "brand new", Kind = "gan", CreatedAt = DateTime.UtcNow });
+        Services.GetRequiredService<Vinula.Dashboard.Runs.RunService>().Update("n1", new UpdateRunRequest(Name: "new name"));
+
+        page.WaitForAssertion(() =>
+        {
+            var table = page.Find("[data-testid='runs-table']").TextContent;
+            Assert.Contains("brand new", table);
+            Assert.Contains("new name", table);
+        }, TimeSpan.FromSeconds(5));
+    }
 }
