@@ -13,6 +13,8 @@ public partial class RunsPage
     private HashSet<RunDto> _selected = new(RunIdComparer.Instance);
     private IReadOnlyList<string> _allTags = [];
     private IDisposable? _subscription;
+    private readonly LiveProgress _progress = new();
+    private readonly Dictionary<string, RunProgress> _pendingProgress = new(StringComparer.Ordinal);
     private Timer? _refresh;
     private int _dirty;
 
@@ -36,16 +38,18 @@ public partial class RunsPage
         // Re-render at most four times a second, off the training thread.
         _subscription = Bus.Subscribe(OnEvent,
             e => e is RunStatusChanged or RunProgressChanged or RunMetadataChanged or RunDeleted);
-        _refresh = new Timer(_ =>
-        {
-            var dirty = Interlocked.Exchange(ref _dirty, 0);
-            if (dirty == 0) return;
-            _ = InvokeAsync(() =>
-            {
-                if (dirty == Reload) Load();
-                StateHasChanged();
-            });
-        }, null, 250, 250);
+        _refresh = new Timer(_ => _ = InvokeAsync(Tick), null, 250, 250);
+    }
+
+    /// <summary>Four times a second: a reload or a repaint if something asked for one, and the progress cells of
+    /// the runs that ticked (each repaints alone).</summary>
+    private void Tick()
+    {
+        var dirty = Interlocked.Exchange(ref _dirty, 0);
+        if (dirty == Reload) Load();
+        if (dirty != 0) StateHasChanged();
+        foreach (var (runId, progress) in _pendingProgress) _progress.Set(runId, progress);
+        _pendingProgress.Clear();
     }
 
     private const int Repaint = 1;
@@ -57,10 +61,10 @@ public partial class RunsPage
         var index = IndexOf(e.RunId);
         var needs = e switch
         {
-            RunProgressChanged p when index >= 0 => Patch(index, r => r with { Progress = p.Progress }),
+            RunProgressChanged p when index >= 0 => Progress(p),
             RunMetadataChanged m when index >= 0 && !FiltersOnMetadata =>
                 Patch(index, r => r with { Name = m.Name, Tags = m.Tags, Notes = m.Notes, SlowMotionMs = m.SlowMotionMs }),
-            RunStatusChanged when index >= 0 && !FiltersOnStatus => Patch(index, r => Service.Get(r.Id) ?? r), // with its summary
+            RunStatusChanged when index >= 0 && !FiltersOnStatus => Patch(index, r => Fresh(r.Id) ?? r), // with its summary
             RunProgressChanged => 0, // a run not in this list (filtered out or beyond the page)
             _ => Reload,
         };
@@ -79,6 +83,20 @@ public partial class RunsPage
         for (var i = 0; i < items.Count; i++)
             if (items[i].Id == runId) return i;
         return -1;
+    }
+
+    /// <summary>Kept for the next tick: only that run's status cell repaints.</summary>
+    private int Progress(RunProgressChanged e)
+    {
+        _pendingProgress[e.RunId] = e.Progress;
+        return 0;
+    }
+
+    private RunDto? Fresh(string runId)
+    {
+        _pendingProgress.Remove(runId);
+        _progress.Forget(runId);
+        return Service.Get(runId);
     }
 
     private int Patch(int index, Func<RunDto, RunDto> change)
