@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Vinula.Dashboard.Runs;
 using Vinula.Engine.Experiments;
 using Vinula.Engine.Training;
 using Vinula.Shared;
+using Vinula.Shared.Events;
 using Vinula.Shared.Experiments;
 using Vinula.Shared.Runs;
 
@@ -40,17 +42,7 @@ public sealed class FaultTests : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
     }
 
-    private async Task<RunDto> WaitAsync(string id, Func<RunDto, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        RunDto run;
-        do
-        {
-            await Task.Delay(100);
-            run = (await _client.GetFromJsonAsync<RunDto>($"/api/runs/{id}", VinulaJson.Options))!;
-        } while (!done(run) && DateTime.UtcNow < deadline);
-        return run;
-    }
+    private Task<RunDto> WaitAsync(string id, Func<RunDto, bool> done) => RunWaiter.WaitForAsync(_app.Services, id, done, seconds: 60);
 
     [Fact]
     public async Task ALossThatBecomesNaNFailsTheRunWithTheStepAndTheAppStaysUp()
@@ -89,20 +81,29 @@ public sealed class FaultTests : IAsyncLifetime
     [Fact]
     public async Task NoMoreRunsTrainAtOnceThanMaxConcurrentRuns()
     {
+        // Every status move, as the lifecycle announces it: never two running at once while three go through.
+        var running = new HashSet<string>();
+        var finished = new HashSet<string>();
+        var allFinished = new TaskCompletionSource();
+        var maxRunning = 0;
+        using var subscription = _app.Services.GetRequiredService<RunEventBus>().Subscribe(e =>
+        {
+            if (e is not RunStatusChanged s) return;
+            if (s.Status == RunStatus.Running) running.Add(s.RunId);
+            else running.Remove(s.RunId);
+            maxRunning = Math.Max(maxRunning, running.Count);
+            if (s.Status.IsFinished() && finished.Add(s.RunId) && finished.Count == 3) allFinished.TrySetResult();
+        });
+
         var runs = new List<RunDto>();
         for (var i = 0; i < 3; i++)
             runs.Add(await StartAsync(ExperimentKinds.Distill,
                 """{ "epochs": 50, "trainSize": 500, "trainBaseline": false, "teacher": { "model": "mlp", "hidden": [16], "epochs": null }, "student": { "hidden": [8] } }"""));
-
-        var maxRunning = 0;
-        for (var i = 0; i < 20; i++)
-        {
-            var page = await _client.GetFromJsonAsync<RunPage>("/api/runs?status=running", VinulaJson.Options);
-            maxRunning = Math.Max(maxRunning, page!.Total);
-            await Task.Delay(50);
-        }
+        await WaitAsync(runs[0].Id, r => r.Status == RunStatus.Running && r.Progress.Step > 0);
+        await _client.PostAsync($"/api/runs/{runs[0].Id}/cancel", null); // the second starts while the third waits
+        await WaitAsync(runs[1].Id, r => r.Status == RunStatus.Running && r.Progress.Step > 0);
         foreach (var run in runs) await _client.PostAsync($"/api/runs/{run.Id}/cancel", null);
-        foreach (var run in runs) await WaitAsync(run.Id, r => r.Status.IsFinished());
+        await allFinished.Task.WaitAsync(TimeSpan.FromSeconds(60)); // this handler has seen every move
 
         Assert.Equal(1, maxRunning);
     }

@@ -23,12 +23,7 @@ public sealed class RestartTests : IDisposable
             var response = await client.PostAsync("/api/runs",
                 new StringContent($$"""{ "kind": "distill", "config": {{TinyRuns.DistillConfig}} }""", Encoding.UTF8, "application/json"));
             var id = (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!.Id;
-            var deadline = DateTime.UtcNow.AddSeconds(120);
-            do
-            {
-                await Task.Delay(200);
-                finished = (await client.GetFromJsonAsync<RunDto>($"/api/runs/{id}", VinulaJson.Options))!;
-            } while (!finished.Status.IsFinished() && DateTime.UtcNow < deadline);
+            finished = await RunWaiter.WaitForAsync(first.Services, id, r => r.Status.IsFinished());
             points = (await client.GetStringAsync($"/api/runs/{id}/metrics?format=csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
         }
 
@@ -53,13 +48,8 @@ public sealed class RestartTests : IDisposable
         }
 
         await using var factory = VinulaFactory.OnDatabase(_database);
-        var client = factory.CreateClient();
-        RunDto? seen = null;
-        for (var i = 0; i < 50 && seen?.Status != RunStatus.Interrupted; i++)
-        {
-            seen = await client.GetFromJsonAsync<RunDto>("/api/runs/crashed", VinulaJson.Options);
-            await Task.Delay(100);
-        }
+        factory.CreateClient(); // starts the app, whose scheduler recovers the store
+        var seen = await RunWaiter.WaitForAsync(factory.Services, "crashed", r => r.Status == RunStatus.Interrupted, seconds: 30);
 
         Assert.Equal(RunStatus.Interrupted, seen!.Status);
         Assert.Contains("no checkpoint", seen.Error); // it never finished an epoch; the message says to start again

@@ -33,7 +33,7 @@ public sealed class RunPageLiveTests : DashboardContext
         JSInterop.Invocations.Where(i => i.Identifier.Contains("extend", StringComparison.OrdinalIgnoreCase));
 
     [Fact]
-    public void APushedMetricsEventExtendsTheLossChartWithItsNewPointsOnly()
+    public async Task APushedMetricsEventExtendsTheLossChartWithItsNewPointsOnly()
     {
         StoreRunningGan("g1");
         StoreRunningGan("other");
@@ -46,7 +46,10 @@ public sealed class RunPageLiveTests : DashboardContext
         Bus.Publish(new MetricsAppended("g1", [new MetricPoint("d/loss", 10, 1.2, DateTime.UtcNow)]));
         Bus.Publish(new MetricsAppended("g1", [new MetricPoint("d/loss", 20, 0.9, DateTime.UtcNow), new MetricPoint("g/loss", 20, 1.1, DateTime.UtcNow)]));
 
-        page.WaitForAssertion(() => Assert.NotEmpty(Extends()), TimeSpan.FromSeconds(5));
+        // Extending a chart is a JS call, not a render, so bunit's render-driven waits do not see it: poll the calls.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!Extends().Any() && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Task.Delay(200); // a second call (the other run's point, or the duplicate step) would come right after
         var extend = Assert.Single(Extends()); // one call: the other run's and the duplicate step were dropped
         var text = string.Join(" ", extend.Arguments.Select(a => System.Text.Json.JsonSerializer.Serialize(a)));
         Assert.Contains("0.9", text);
@@ -63,10 +66,10 @@ public sealed class RunPageLiveTests : DashboardContext
         Assert.NotNull(page.Find("[data-testid='pause']"));
 
         Bus.Publish(new RunProgressChanged("g2", new RunProgress(0.25, 40, 160, 12)));
-        page.WaitForAssertion(() => Assert.Contains("25", page.Find("[data-testid='run-status']").TextContent), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains("25", page.Find("[data-testid='run-status']").TextContent), TimeSpan.FromSeconds(20));
 
         Bus.Publish(new RunMetadataChanged("g2", "renamed live", ["watch"], null, 200));
-        page.WaitForAssertion(() => Assert.Equal("renamed live", page.Find("[data-testid='run-name']").TextContent), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal("renamed live", page.Find("[data-testid='run-name']").TextContent), TimeSpan.FromSeconds(20));
 
         var lifecycle = Services.GetRequiredService<RunLifecycle>();
         lifecycle.Move("g2", RunStatus.Paused, "paused between steps");
@@ -75,6 +78,6 @@ public sealed class RunPageLiveTests : DashboardContext
             Assert.Equal("paused", page.Find("[data-testid='run-status'] [data-status]").GetAttribute("data-status"));
             Assert.NotNull(page.Find("[data-testid='step']"));
             Assert.NotNull(page.Find("[data-testid='resume-live']"));
-        }, TimeSpan.FromSeconds(5));
+        }, TimeSpan.FromSeconds(20));
     }
 }
