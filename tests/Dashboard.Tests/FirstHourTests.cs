@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using Vinula.Dashboard.Components.Pages.New;
 using RunPage = Vinula.Dashboard.Components.Pages.Run.RunPage;
 using Vinula.Dashboard.Storage;
 using Vinula.Engine.Experiments;
@@ -48,5 +49,62 @@ public sealed class FirstHourTests : DashboardContext
         });
 
         Assert.Null(error);
+    }
+
+    private IRenderedComponent<NewExperimentPage> RenderForm(string kind = "distill")
+    {
+        Render<MudPopoverProvider>();
+        return Render<NewExperimentPage>(p => p.Add(x => x.Kind, kind));
+    }
+
+    private static AngleSharp.Dom.IElement Field(IRenderedComponent<NewExperimentPage> page, string testId) =>
+        page.Find($"[data-testid='{testId}'] input, input[data-testid='{testId}']");
+
+    [Fact]
+    public void ClearingEpochsSaysSoAndKeepsTheFieldEmptyInsteadOfZero()
+    {
+        var page = RenderForm();
+        Field(page, "epochs").Input("");
+
+        page.WaitForAssertion(() => Assert.Contains("Epochs: enter a whole number", page.Find("[data-testid='form-errors']").TextContent));
+        Assert.Equal("", Field(page, "epochs").GetAttribute("value") ?? "");
+        Assert.DoesNotContain("got 0", page.Markup);
+        Assert.True(page.Find("[data-testid='start']").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void TextThatIsNotANumberIsRefusedAndKeptAsTyped()
+    {
+        var page = RenderForm();
+        Field(page, "learningRate").Input("abc");
+
+        page.WaitForAssertion(() => Assert.Contains("Learning rate: 'abc' is not a number", page.Find("[data-testid='form-errors']").TextContent));
+        Assert.Equal("abc", Field(page, "learningRate").GetAttribute("value"));
+        Assert.Equal("true", Field(page, "learningRate").GetAttribute("aria-invalid"));
+        Assert.True(page.Find("[data-testid='start']").HasAttribute("disabled"));
+
+        // A number again clears the message and is used.
+        Field(page, "learningRate").Input("0.01");
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid='form-errors']")));
+        Assert.False(page.Find("[data-testid='start']").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void FormMessagesUseTheLabelsAndPlainNumbersAndCountOneWrongFieldOnce()
+    {
+        var page = RenderForm();
+        Field(page, "batchSize").Input("1000000000");
+        page.WaitForAssertion(() => Assert.Contains("Batch size must be", page.Find("[data-testid='form-errors']").TextContent));
+        var errors = page.Find("[data-testid='form-errors']").TextContent;
+        Assert.DoesNotContain("batchSize", errors);
+        Assert.DoesNotContain("E+", errors);
+        Assert.True(errors.Contains("1 field needs attention"), errors);
+
+        Field(page, "batchSize").Input("128");
+        Field(page, "student.hidden").Input("0, 64");
+        page.WaitForAssertion(() => Assert.Contains("Student hidden layers (entry 1) must be", page.Find("[data-testid='form-errors']").TextContent));
+        errors = page.Find("[data-testid='form-errors']").TextContent;
+        Assert.DoesNotContain("hidden[0]", errors);
+        Assert.Contains("1 field needs attention", errors);
     }
 }
