@@ -71,7 +71,10 @@ public sealed class VaeGanRun : IExperimentRun
             _vae = _vae.to(context.Device);
             _discriminator = _discriminator.to(context.Device);
         }
-        return new VaeGanPhase(plan, _vae, _discriminator, _data, _config.LearningRate, _config.BatchSize, _config.Seed, _config.Gamma, _config.Beta);
+        // d.loss and g.loss (means over the last epoch), as for gan and cgan.
+        return new LastEpochMeans(
+            new VaeGanPhase(plan, _vae, _discriminator, _data, _config.LearningRate, _config.BatchSize, _config.Seed, _config.Gamma, _config.Beta),
+            "d/loss", "g/loss");
     }
 
     public void Complete(RunContext context)
