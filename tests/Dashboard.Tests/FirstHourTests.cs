@@ -6,6 +6,8 @@ using Vinula.Dashboard.Components.Pages.New;
 using RunPage = Vinula.Dashboard.Components.Pages.Run.RunPage;
 using Vinula.Dashboard.Storage;
 using Vinula.Engine.Experiments;
+using Vinula.Dashboard.Runs;
+using Vinula.Shared.Events;
 using Vinula.Shared.Runs;
 
 namespace Vinula.Dashboard.Tests;
@@ -106,5 +108,24 @@ public sealed class FirstHourTests : DashboardContext
         errors = page.Find("[data-testid='form-errors']").TextContent;
         Assert.DoesNotContain("hidden[0]", errors);
         Assert.Contains("1 field needs attention", errors);
+    }
+
+    [Fact]
+    public void TheCodeSizeChartGetsThisRunsPointWhenItCompletesWithoutAReload()
+    {
+        var run = StoreRun("autoencoder", RunStatus.Running);
+        Render<MudPopoverProvider>();
+        var page = Render<RunPage>(p => p.Add(x => x.Id, run.Id));
+        Assert.Equal("0", page.Find("[data-testid='latent-size-chart']").GetAttribute("data-points"));
+
+        // The run finishes: the runner stores its summary, then says so.
+        Store.Modify(run.Id, r =>
+        {
+            r.Summary = new() { ["test.mse"] = 0.02, ["latent_dim"] = 16 };
+            r.SetStatus(RunStatus.Completed, DateTime.UtcNow);
+        });
+        Services.GetRequiredService<RunEventBus>().Publish(new RunStatusChanged(run.Id, RunStatus.Completed, RunProgress.None, null));
+
+        page.WaitForAssertion(() => Assert.Equal("1", page.Find("[data-testid='latent-size-chart']").GetAttribute("data-points")));
     }
 }
