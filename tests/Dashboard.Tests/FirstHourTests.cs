@@ -128,4 +128,40 @@ public sealed class FirstHourTests : DashboardContext
 
         page.WaitForAssertion(() => Assert.Equal("1", page.Find("[data-testid='latent-size-chart']").GetAttribute("data-points")));
     }
+
+    [Fact]
+    public void ChartsSayTheyAreWaitingBeforeTheFirstEpochAndStopSayingItWhenPointsArrive()
+    {
+        var run = StoreRun("vae", RunStatus.Running);
+        Render<MudPopoverProvider>();
+        var page = Render<RunPage>(p => p.Add(x => x.Id, run.Id));
+        var chart = page.FindAll(".chart-frame").First(f => f.QuerySelector("[data-testid='loss-chart']") is not null);
+        Assert.Contains("Waiting for the first epoch", chart.TextContent);
+
+        Services.GetRequiredService<RunEventBus>().Publish(new MetricsAppended(run.Id, [new MetricPoint("vae/elbo", 10, -200, DateTime.UtcNow)]));
+
+        page.WaitForAssertion(() => Assert.DoesNotContain("Waiting for the first epoch",
+            page.FindAll(".chart-frame").First(f => f.QuerySelector("[data-testid='loss-chart']") is not null).TextContent));
+    }
+
+    [Fact]
+    public void ASweepThatReusedATeacherSaysWhereTheTeachersCurvesAre()
+    {
+        var definition = ExperimentCatalog.CreateDefault().Find("temperature-sweep")!;
+        var config = (Vinula.Shared.Experiments.TemperatureSweepConfig)definition.CreateDefault();
+        config.TeacherRunId = "teacher-run-1";
+        var run = new RunDocument
+        {
+            Id = "sweep-1", Name = "a sweep", Kind = "temperature-sweep", CreatedAt = DateTime.UtcNow,
+            ConfigJson = ExperimentCatalog.ToJson(config).GetRawText(),
+        };
+        run.SetStatus(RunStatus.Completed, DateTime.UtcNow);
+        Store.Insert(run);
+        Render<MudPopoverProvider>();
+
+        var page = Render<RunPage>(p => p.Add(x => x.Id, run.Id));
+
+        var teacher = page.FindAll(".chart-frame").First(f => f.QuerySelector("[data-testid='teacher-chart']") is not null);
+        Assert.Contains("reused the teacher of run teacher-run-1", teacher.TextContent);
+    }
 }
