@@ -153,4 +153,20 @@ public sealed class FirstHourJourneyTests(VinulaApp app, ITestOutputHelper outpu
         await tab.GotoAsync("/new");
         await Expect(tab.GetByTestId("dark-mode")).ToHaveAttributeAsync("aria-pressed", "true");
     });
+
+    [Fact]
+    public Task TheApiReferenceShowsTheApiWithoutVendorButtons() => app.WithPageAsync(output, async page =>
+    {
+        var failed = new List<string>();
+        page.RequestFailed += (_, r) => failed.Add($"{r.Url} {r.Failure}");
+        await page.GotoAsync("/api/docs");
+        await Expect(page.GetByText("/api/runs").First).ToBeVisibleAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        if (Environment.GetEnvironmentVariable("VINULA_SCREENS") is { Length: > 0 } screens)
+            await page.ScreenshotAsync(new() { Path = Path.Combine(screens, "1440-api-docs.png") });
+
+        foreach (var vendor in new[] { "Ask AI", "Deploy", "Generate SDK" })
+            await Expect(page.GetByText(vendor, new() { Exact = false })).ToHaveCountAsync(0);
+        Assert.Empty(failed); // nothing from a CDN on a closed network
+    });
 }

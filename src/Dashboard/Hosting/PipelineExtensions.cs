@@ -37,7 +37,10 @@ public static class PipelineExtensions
     {
         app.MapHealthChecks("/healthz");
         app.MapOpenApi();
-        app.MapScalarApiReference("/api/docs", o => o.WithTitle("Vinula API"));
+        // The reference only: no vendor features (Ask AI, Deploy, Generate SDKs, MCP), no telemetry, no fonts from
+        // a CDN (the dashboard works offline).
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("Vinula API")
+            .DisableAgent().HideDeveloperTools().DisableMcp().DisableTelemetry().DisableDefaultFonts());
         app.MapHub<RunsHub>(RunsHub.Path);
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
