@@ -164,4 +164,28 @@ public sealed class FirstHourTests : DashboardContext
         var teacher = page.FindAll(".chart-frame").First(f => f.QuerySelector("[data-testid='teacher-chart']") is not null);
         Assert.Contains("reused the teacher of run teacher-run-1", teacher.TextContent);
     }
+
+    [Fact]
+    public void TheSweepEstimateCountsInGoodEnglish()
+    {
+        var config = new Vinula.Shared.Experiments.TemperatureSweepConfig { Temperatures = [4], Seeds = [1], Epochs = 1 };
+        config.Student.Epochs = null;
+
+        var estimate = Services.GetRequiredService<Kinds.KindRegistry>().Find("temperature-sweep")!.Estimate(config, new Kinds.TrainingData(null));
+
+        Assert.Contains("1 student (1 temperature × 1 seed) and 1 baseline for 1 epoch each", estimate);
+    }
+
+    [Fact]
+    public void TheLogScaleInTheUrlReadsTrueInLowerCase()
+    {
+        var run = StoreRun();
+        Render<MudPopoverProvider>();
+        var page = Render<RunPage>(p => p.Add(x => x.Id, run.Id));
+
+        page.Find("[data-testid='loss-chart']").Closest(".mud-paper")!.QuerySelector("input[type='checkbox']")!.Change(true);
+
+        var nav = Services.GetRequiredService<NavigationManager>();
+        page.WaitForAssertion(() => Assert.Contains("logy=true", nav.Uri, StringComparison.Ordinal));
+    }
 }

@@ -139,7 +139,7 @@ public partial class RunPage : IDisposable
     }
 
     private void SetLogY(bool value) =>
-        Nav.NavigateTo(Nav.GetUriWithQueryParameter("logy", value ? true : null), replace: true);
+        Nav.NavigateTo(Nav.GetUriWithQueryParameter("logy", value ? "true" : null), replace: true);
 
     private Task CancelAsync()
     {
