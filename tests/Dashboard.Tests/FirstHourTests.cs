@@ -188,4 +188,15 @@ public sealed class FirstHourTests : DashboardContext
         var nav = Services.GetRequiredService<NavigationManager>();
         page.WaitForAssertion(() => Assert.Contains("logy=true", nav.Uri, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ARunBeforeItsFirstStepSaysWhatItIsPreparingInsteadOfEstimating()
+    {
+        var chip = Render<Components.Live.RunStatusChip>(p => p
+            .Add(x => x.Status, RunStatus.Running).Add(x => x.Progress, new RunProgress(0, 0, 500, null)).Add(x => x.RunId, "r"));
+
+        var line = chip.Find("[data-testid='run-progress']").TextContent;
+        Assert.StartsWith("preparing: ", line);
+        Assert.DoesNotContain("estimating", line);
+    }
 }
