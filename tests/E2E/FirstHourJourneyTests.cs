@@ -73,6 +73,18 @@ public sealed class FirstHourJourneyTests(VinulaApp app, ITestOutputHelper outpu
         };
         try
         {
+            // What the user did before the circuits died: start a run from the form, then load a page in full
+            // while it trains (the old circuit, with the run page's tabs, is disposed).
+            current = "start from the form";
+            await page.GotoAsync("/new/vae");
+            await FillAsync(page.GetByTestId("epochs"), "3");
+            await FillAsync(page.GetByTestId("trainSize"), "1000");
+            await page.GetByTestId("start").ClickAsync();
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/runs/[^/?#]+$"), new() { Timeout = 60_000 });
+            await Expect(page.GetByTestId("run-status").Locator("[data-status]")).ToHaveAttributeAsync("data-status", "running", new() { Timeout = 60_000 });
+            await page.ReloadAsync();
+            await page.Locator(".mud-main-content").WaitForAsync();
+
             // A full load per page (a new circuit each time, the old one disposed), then the same page at each width.
             foreach (var (name, url) in pages)
             {
@@ -113,6 +125,12 @@ public sealed class FirstHourJourneyTests(VinulaApp app, ITestOutputHelper outpu
             .Select(e => $"server: {e}"));
         foreach (var problem in problems) output.WriteLine(problem);
         Assert.True(problems.Count == 0, $"{problems.Count} problems, the first: {problems.FirstOrDefault()}");
+    }
+
+    private static async Task FillAsync(ILocator input, string text)
+    {
+        await input.FillAsync(text);
+        await input.PressAsync("Tab");
     }
 
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
