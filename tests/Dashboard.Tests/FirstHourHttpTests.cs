@@ -38,4 +38,16 @@ public sealed class FirstHourHttpTests(VinulaFactory factory) : IClassFixture<Vi
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.EndsWith("json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task TheFirstPageSaysItIsLoadingAndAsksForFingerprintedAssets()
+    {
+        using var client = factory.CreateClient();
+        var html = await client.GetStringAsync("/", TestContext.Current.CancellationToken);
+
+        Assert.Contains("Loading Vinula", html); // not a blank page while the circuit connects
+        // From the build-time manifest (fingerprinted), not plain 'app.css' that the runtime handler warned about.
+        Assert.Matches(@"href=""app\.[a-z0-9]+\.css""", html);
+        Assert.Matches(@"href=""favicon\.[a-z0-9]+\.svg""", html);
+    }
 }
