@@ -48,7 +48,7 @@ public sealed class NewExperimentPageTests : DashboardContext
     {
         var page = RenderDistill();
         Field(page, "student.hidden").Input("64, x");
-        page.WaitForAssertion(() => Assert.Contains("whole numbers separated by commas", page.Markup));
+        page.WaitForAssertion(() => Assert.Contains("Student hidden layers must be whole numbers separated by commas", page.Markup));
         Assert.True(page.Find("[data-testid='start']").HasAttribute("disabled"));
     }
 

@@ -44,7 +44,8 @@ public abstract class ConfigForm : ComponentBase
             ParseErrors.Remove(path);
             return Set(() => apply(values));
         }
-        ParseErrors[path] = $"{path[(path.LastIndexOf('.') + 1)..]} must be {expected}.";
+        var name = path[(path.LastIndexOf('.') + 1)..];
+        ParseErrors[path] = $"{(FieldLabels.For(path) is { } label ? FieldErrors.Name(path, label) : name)} must be {expected}.";
         return Set(() => { });
     }
 
