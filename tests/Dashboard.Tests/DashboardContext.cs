@@ -36,6 +36,7 @@ public abstract class DashboardContext : BunitContext
         Services.AddSingleton<RunService>();
         Services.AddSingleton<AnalysisService>();
         Services.AddKindViews();
+        Services.AddSingleton(new Components.Live.EtaDisplay(TimeProvider.System));
     }
 
     protected RunStore Store => Services.GetRequiredService<RunStore>();

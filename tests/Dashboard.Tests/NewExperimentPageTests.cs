@@ -30,16 +30,16 @@ public sealed class NewExperimentPageTests : DashboardContext
         var page = RenderDistill();
         Field(page, "temperature").Input("0");
 
-        page.WaitForAssertion(() => Assert.Contains("temperature must be greater than 0", page.Markup));
+        page.WaitForAssertion(() => Assert.Contains("Temperature T must be greater than 0", page.Markup));
         Assert.True(page.Find("[data-testid='start']").HasAttribute("disabled"));
         // At the field itself, not only in the summary beside Start.
         var control = Field(page, "temperature").Closest(".mud-input-control")!;
-        Assert.Contains("temperature must be greater than 0", control.TextContent);
+        Assert.Contains("Temperature T must be greater than 0", control.TextContent);
         Assert.Equal("true", Field(page, "temperature").GetAttribute("aria-invalid"));
         Assert.Contains("1 field needs attention", page.Find("[data-testid='form-errors']").TextContent);
 
         Field(page, "temperature").Input("2");
-        page.WaitForAssertion(() => Assert.DoesNotContain("temperature must be greater than 0", page.Markup));
+        page.WaitForAssertion(() => Assert.DoesNotContain("Temperature T must be greater than 0", page.Markup));
         Assert.False(page.Find("[data-testid='start']").HasAttribute("disabled"));
     }
 
@@ -48,15 +48,15 @@ public sealed class NewExperimentPageTests : DashboardContext
     {
         var page = RenderDistill();
         Field(page, "student.hidden").Input("64, x");
-        page.WaitForAssertion(() => Assert.Contains("whole numbers separated by commas", page.Markup));
+        page.WaitForAssertion(() => Assert.Contains("Student hidden layers must be whole numbers separated by commas", page.Markup));
         Assert.True(page.Find("[data-testid='start']").HasAttribute("disabled"));
     }
 
     [Fact]
-    public void AnAlphaAboveOneNamesAlpha()
+    public void AnAlphaAboveOneNamesAlphaByItsLabel()
     {
         var page = RenderDistill();
         Field(page, "alpha").Input("1.5");
-        page.WaitForAssertion(() => Assert.Contains("alpha must be between 0 and 1", page.Markup));
+        page.WaitForAssertion(() => Assert.Contains("α must be between 0 and 1", page.Markup));
     }
 }

@@ -60,4 +60,18 @@ public sealed class SoftTargetsPanelTests : DashboardContext
             Assert.NotEqual(before, string.Join("|", panel.FindAll("[data-testid='soft-example']").Select(e => e.TextContent))));
         Assert.Equal(8, panel.FindAll("[data-testid='soft-example']").Count);
     }
+
+    [Fact]
+    public void TheActiveChoiceOfDigitsIsPressedNotDisabled()
+    {
+        var panel = Render<SoftTargetsPanel>(p => p.Add(x => x.RunId, "r1"));
+        var leastSure = panel.Find("[data-testid='least-sure']");
+        Assert.False(leastSure.HasAttribute("disabled"));
+        Assert.Equal("true", leastSure.GetAttribute("aria-pressed"));
+
+        panel.Find("[data-testid='other-digits']").Click();
+
+        panel.WaitForAssertion(() => Assert.Equal("false", panel.Find("[data-testid='least-sure']").GetAttribute("aria-pressed")));
+        Assert.Equal("true", panel.Find("[data-testid='other-digits']").GetAttribute("aria-pressed"));
+    }
 }

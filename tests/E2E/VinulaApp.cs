@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Vinula.Engine.Hosting;
 using Vinula.Shared;
@@ -41,6 +42,9 @@ public sealed class VinulaApp : IAsyncLifetime
     public string BaseUrl { get; private set; } = "";
 
     public HttpClient Http { get; } = new();
+
+    /// <summary>The server's warnings and errors (category, level, message and exception), in order.</summary>
+    public ServerLog ServerLog => _factory.Log;
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture is not initialised.");
 
@@ -174,6 +178,8 @@ public sealed class VinulaApp : IAsyncLifetime
     {
         private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"vinula-e2e-{Guid.NewGuid():N}.db");
 
+        public ServerLog Log { get; } = new();
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             // The app's own root (the folder with Dashboard.sln), as when it runs for real.
@@ -183,6 +189,7 @@ public sealed class VinulaApp : IAsyncLifetime
             builder.UseSetting("Data:Directory", Path.Combine(RepositoryRootPath, "data", "datasets"));
             builder.UseSetting("Engine:Threads", "1");
             builder.UseSetting("Engine:MaxConcurrentRuns", "1");
+            builder.ConfigureLogging(logging => logging.AddProvider(Log));
         }
 
         public override async ValueTask DisposeAsync()
@@ -190,6 +197,42 @@ public sealed class VinulaApp : IAsyncLifetime
             await base.DisposeAsync();
             foreach (var file in new[] { _databasePath, Path.ChangeExtension(_databasePath, null) + "-log.db" })
                 if (File.Exists(file)) File.Delete(file);
+        }
+    }
+}
+
+/// <summary>Keeps the server's warnings and errors, so a test can fail on an unhandled circuit exception the browser
+/// never sees.</summary>
+public sealed class ServerLog : ILoggerProvider
+{
+    private readonly List<string> _entries = [];
+
+    public IReadOnlyList<string> Entries
+    {
+        get { lock (_entries) return [.. _entries]; }
+    }
+
+    /// <summary>Entries logged after <paramref name="mark"/> (a previous <see cref="Entries"/> count).</summary>
+    public IReadOnlyList<string> Since(int mark)
+    {
+        lock (_entries) return [.. _entries.Skip(mark)];
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose() { }
+
+    private sealed class Logger(ServerLog log, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel)) return;
+            var line = $"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})")}";
+            lock (log._entries) log._entries.Add(line);
         }
     }
 }

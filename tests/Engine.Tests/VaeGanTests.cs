@@ -23,4 +23,21 @@ public class VaeGanTests
         Assert.Equal(2, sink.Artifacts.Values.Count(a => a.Info.Group == "samples"));
         Assert.InRange(context.Summary["test.mse"], 0, 0.3);
     }
+
+    /// <summary>PRODUCT.md: gan, cgan and vaegan summaries have d.loss (BCE on real + BCE on fake) and g.loss, means
+    /// over the last epoch.</summary>
+    [Fact]
+    public void ItsSummaryHasTheDiscriminatorAndGeneratorLossesOfTheLastEpoch()
+    {
+        var sink = new MemorySink();
+        var context = new RunContext(sink.RunId, sink, sink, TestData.Datasets, TorchSharp.torch.CPU);
+        using (var run = new VaeGanExperiment().Create(new VaeGanConfig { Epochs = 2, TrainSize = 300, Hidden = [32] }, context))
+            new TrainingRunner(context).Run(run, resume: false, default);
+
+        foreach (var key in new[] { "d.loss", "g.loss" })
+        {
+            Assert.True(context.Summary.ContainsKey(key), $"no '{key}' in {string.Join(", ", context.Summary.Keys)}");
+            Assert.True(double.IsFinite(context.Summary[key]) && context.Summary[key] > 0, $"{key} = {context.Summary[key]}");
+        }
+    }
 }

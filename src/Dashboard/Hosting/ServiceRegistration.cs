@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -70,6 +71,8 @@ public static class ServiceRegistration
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddKindViews();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Components.Live.EtaDisplay>();
         builder.Services.ConfigureHttpJsonOptions(o => VinulaJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();

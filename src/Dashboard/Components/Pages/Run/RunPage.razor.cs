@@ -30,6 +30,7 @@ public partial class RunPage : IDisposable
     private bool _hasCheckpoint;
     private IDisposable? _subscription;
     private string? _loadedId;
+    private bool _disposed;
 
     [Parameter] public string Id { get; set; } = "";
     [SupplyParameterFromQuery] public string? Tab { get; set; }
@@ -129,11 +130,16 @@ public partial class RunPage : IDisposable
         StateHasChanged();
     });
 
-    private void SetTab(int index) =>
+    /// <summary>A tab the user picked goes into the URL. MudTabs also reports indices while its panels are being
+    /// disposed (the circuit is closing: down to -1); those are not choices and are ignored.</summary>
+    private void SetTab(int index)
+    {
+        if (_disposed || index < 0 || index >= Tabs.Length || index == TabIndex) return;
         Nav.NavigateTo(Nav.GetUriWithQueryParameter("tab", index == 0 ? null : Tabs[index]), replace: true);
+    }
 
     private void SetLogY(bool value) =>
-        Nav.NavigateTo(Nav.GetUriWithQueryParameter("logy", value ? true : null), replace: true);
+        Nav.NavigateTo(Nav.GetUriWithQueryParameter("logy", value ? "true" : null), replace: true);
 
     private Task CancelAsync()
     {
@@ -161,5 +167,9 @@ public partial class RunPage : IDisposable
         else Snackbar.Add(outcome.ConflictMessage ?? "Not found.", Severity.Warning);
     }
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _subscription?.Dispose();
+    }
 }
