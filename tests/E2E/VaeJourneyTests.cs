@@ -20,6 +20,8 @@ public sealed partial class VaeJourneyTests(VinulaApp app, ITestOutputHelper out
         await Expect(page.GetByText("for 4 epochs on 1,000 digits, drawing its manifold every epoch")).ToBeVisibleAsync();
         await page.GetByTestId("start").ClickAsync();
         await Expect(page).ToHaveURLAsync(RunUrl(), new() { Timeout = 60_000 });
+        // Slow motion, as a teacher would use it: a tiny VAE can otherwise finish before the page has drawn twice.
+        await page.APIRequest.PatchAsync($"/api/runs/{RunId(page)}", new() { DataObject = new { slowMotionMs = 100 } });
 
         var panel = page.GetByTestId("images-manifold");
         await Expect(panel).ToBeVisibleAsync();
