@@ -41,16 +41,20 @@ public partial class RunsPage
         _refresh = new Timer(_ => _ = InvokeAsync(Tick), null, 250, 250);
     }
 
-    /// <summary>Four times a second: a reload or a repaint if something asked for one, and the progress cells of
-    /// the runs that ticked (each repaints alone).</summary>
+    /// <summary>Four times a second: a reload or a repaint if something asked for one; once a second, the progress
+    /// cells of the runs that ticked (each repaints alone). A list needs no faster progress than that, and every
+    /// repaint costs the browser layout work on the cores the runs train on.</summary>
     private void Tick()
     {
         var dirty = Interlocked.Exchange(ref _dirty, 0);
         if (dirty == Reload) Load();
         if (dirty != 0) StateHasChanged();
+        if (++_ticks % 4 != 0) return;
         foreach (var (runId, progress) in _pendingProgress) _progress.Set(runId, progress);
         _pendingProgress.Clear();
     }
+
+    private int _ticks;
 
     private const int Repaint = 1;
     private const int Reload = 2;
