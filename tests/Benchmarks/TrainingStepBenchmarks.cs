@@ -48,7 +48,7 @@ public class TrainingStepBenchmarks
         // Jitter and dropout draw from a generator of the run's own, as in ClassifierPhase.
         _random = Vinula.Engine.Training.Seeds.Generator(1);
         _model.DrawDropoutFrom(_random);
-        _optimizer = optim.Adam(_model.parameters(), 1e-3);
+        _optimizer = new Vinula.Engine.Training.Adam(_model.parameters(), 1e-3, beta1: 0.9); // the engine's own, as runs use it
         _x = rand(Batch, MnistData.Pixels);
         _y = randint(0, 10, [Batch], dtype: ScalarType.Int64);
     }

@@ -14,5 +14,5 @@ public static class Optimizers
     /// <summary>Adam over <paramref name="parameters"/> with the config's learning rate; β₁ = 0.9 (the paper's
     /// default) unless given, β₂ = 0.999, no weight decay.</summary>
     public static Adam Adam(IEnumerable<Parameter> parameters, ExperimentConfig config, double beta1 = 0.9) =>
-        optim.Adam(parameters, config.LearningRate, beta1: beta1);
+        new(parameters, config.LearningRate, beta1);
 }
