@@ -21,7 +21,6 @@ public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus, 
     private long _lastProgressPush;
     private long _lastProgressSave;
     private RunProgress? _progress;
-    private bool _progressPending;
 
     public RunProgress? LastProgress => _progress;
 
@@ -50,19 +49,17 @@ public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus, 
     private void Progress(RunProgress progress)
     {
         _progress = progress;
-        _progressPending = true;
         var now = Stopwatch.GetTimestamp();
         if (now - _lastProgressPush < PushInterval && progress.Fraction < 1) return;
         PushProgress(now);
     }
 
-    private void PushProgress(long now)
+    private void PushProgress(long now, bool forceSave = false)
     {
         if (_progress is not { } progress) return;
         _lastProgressPush = now;
-        _progressPending = false;
         FlushMetrics(); // points first, so a page never sees progress ahead of its curves
-        var save = now - _lastProgressSave >= ProgressSaveInterval;
+        var save = forceSave || now - _lastProgressSave >= ProgressSaveInterval;
         if (save) _lastProgressSave = now;
         lifecycle.Progress(runId, progress, save);
     }
@@ -85,17 +82,7 @@ public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus, 
     public void Flush()
     {
         FlushMetrics();
-        if (_progress is { } p)
-        {
-            if (_progressPending) PushProgress(Stopwatch.GetTimestamp());
-            store.Modify(runId, run =>
-            {
-                run.ProgressFraction = p.Fraction;
-                run.ProgressStep = p.Step;
-                run.ProgressTotalSteps = p.TotalSteps;
-                run.EtaSeconds = p.EtaSeconds;
-            });
-        }
+        PushProgress(Stopwatch.GetTimestamp(), forceSave: true); // stored once, by the lifecycle, like every tick
     }
 
     private void FlushMetrics()

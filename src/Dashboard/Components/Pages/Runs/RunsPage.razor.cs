@@ -46,7 +46,8 @@ public partial class RunsPage
     /// repaint costs the browser layout work on the cores the runs train on.</summary>
     private void Tick()
     {
-        var dirty = Interlocked.Exchange(ref _dirty, 0);
+        var dirty = _dirty; // the page's dispatcher only: no other thread touches it
+        _dirty = 0;
         if (dirty == Reload) Load();
         if (dirty != 0) StateHasChanged();
         if (++_ticks % 4 != 0) return;
@@ -72,7 +73,7 @@ public partial class RunsPage
             RunProgressChanged => 0, // a run not in this list (filtered out or beyond the page)
             _ => Reload,
         };
-        if (needs > Volatile.Read(ref _dirty)) Interlocked.Exchange(ref _dirty, needs);
+        _dirty = Math.Max(_dirty, needs);
     });
 
     /// <summary>A status change can move a run in or out of a status filter, or change its place in a status
