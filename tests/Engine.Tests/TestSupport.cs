@@ -86,5 +86,12 @@ public sealed class MemorySink : IRunSink, IRunLibrary
     public bool HasCheckpoint(string runId, string name) => Checkpoints.ContainsKey((runId, name));
     public byte[]? LoadArtifact(string runId, string name) => runId == RunId && Artifacts.TryGetValue(name, out var a) ? a.Content : null;
 
+    /// <summary>Uploaded corpora by id.</summary>
+    public Dictionary<string, (string Name, byte[] Content)> Corpora { get; } = [];
+
+    public (string Name, byte[] Content)? LoadCorpus(string corpusId) => Corpora.TryGetValue(corpusId, out var c) ? c : null;
+
+    public bool HasCorpus(string corpusId) => Corpora.ContainsKey(corpusId);
+
     public IEnumerable<MetricPoint> Series(string name) => Points.Where(p => p.Series == name);
 }

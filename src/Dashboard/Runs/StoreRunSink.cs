@@ -109,4 +109,9 @@ public sealed class StoreRunLibrary(RunStore store) : IRunLibrary
     public bool HasCheckpoint(string runId, string name) => store.HasCheckpoint(runId, name);
 
     public byte[]? LoadArtifact(string runId, string name) => store.LoadArtifact(runId, name)?.Content;
+
+    public (string Name, byte[] Content)? LoadCorpus(string corpusId) =>
+        store.LoadCorpus(corpusId) is { } content ? (store.CorpusName(corpusId) ?? corpusId, content) : null;
+
+    public bool HasCorpus(string corpusId) => store.CorpusName(corpusId) is not null;
 }

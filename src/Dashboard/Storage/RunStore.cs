@@ -229,6 +229,9 @@ public sealed class RunStore : IDisposable
 
     public byte[]? LoadCorpus(string id) => ReadFile($"{Corpora}/{id}");
 
+    /// <summary>The uploaded corpus's display name, or null when there is no such corpus.</summary>
+    public string? CorpusName(string id) => _files.FindById($"{Corpora}/{id}")?.Filename;
+
     /// <summary>Names are checked by the API (URL-safe, no '/'); here they only become part of an id.</summary>
     private static string FileId(string runId, string area, string name) => $"{runId}/{area}/{name}";
 

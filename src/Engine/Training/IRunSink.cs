@@ -37,6 +37,12 @@ public interface IRunLibrary
     /// <summary>Whether the checkpoint exists, without reading it (validation runs on every keystroke).</summary>
     bool HasCheckpoint(string runId, string name);
     byte[]? LoadArtifact(string runId, string name);
+
+    /// <summary>An uploaded text corpus (<c>POST /api/corpora</c>) by id: its name and UTF-8 bytes, or null.</summary>
+    (string Name, byte[] Content)? LoadCorpus(string corpusId);
+
+    /// <summary>Whether an uploaded corpus exists, without reading it (validation).</summary>
+    bool HasCorpus(string corpusId);
 }
 
 /// <summary>What the engine needs to know of a stored run.</summary>
