@@ -24,7 +24,10 @@ namespace Vinula.Benchmarks;
 /// </summary>
 public static class RunsPageCost
 {
-    private const string VaeConfig = """{ "epochs": 4, "latentDim": 2, "seed": 1 }""";
+    /// <summary>The page kept open; <c>VINULA_BENCH_PAGE=/datasets</c> measures what any open page costs, for contrast.</summary>
+    private static readonly string PagePath = Environment.GetEnvironmentVariable("VINULA_BENCH_PAGE") is { Length: > 0 } p ? p : "/";
+
+    private const string VaeConfig = """{ "epochs": 8, "latentDim": 2, "seed": 1 }""";
 
     public static async Task RunAsync(int runs, int rounds)
     {
@@ -63,28 +66,78 @@ public static class RunsPageCost
         await warm.Locator("[data-testid=runs-table]").WaitForAsync();
         await EpochSecondsAsync(http, warm);
         var shot = Path.Combine(Path.GetTempPath(), "vinula-runs-page-live.png");
+        // What the page costs with nothing training: a page that stays still should cost the browser nothing.
+        foreach (var idle in new[] { "about:blank", PagePath })
+        {
+            await warm.GotoAsync(idle);
+            await Task.Delay(2000);
+            var before = BrowserCpu();
+            await Task.Delay(10_000);
+            Console.WriteLine($"idle {idle}: browser CPU {BrowserCpuSince(before) / 10 * 100:0.0} % of a core");
+        }
         await warm.CloseAsync();
         for (var round = 0; round < rounds; round++)
         {
             foreach (var withPage in round % 2 == 0 ? new[] { false, true } : [true, false])
             {
                 IPage? page = null;
+                _frames = 0;
                 if (withPage)
                 {
                     page = await browser.NewPageAsync(new() { BaseURL = baseUrl, ViewportSize = new() { Width = 1440, Height = 1000 } });
-                    await page.GotoAsync("/");
-                    await page.Locator("[data-testid=runs-table]").WaitForAsync();
+                    page.WebSocket += (_, socket) => socket.FrameReceived += (_, frame) =>
+                    {
+                        Interlocked.Increment(ref _frames);
+                        var size = frame.Text?.Length ?? frame.Binary?.Length ?? 0;
+                        Interlocked.Add(ref _frameBytes, size);
+                        lock (FrameSizes) FrameSizes.Add(size);
+                    };
+                    await page.GotoAsync(PagePath);
+                    if (PagePath == "/") await page.Locator("[data-testid=runs-table]").WaitForAsync();
+                    else await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                    await CircuitSettledAsync();
                 }
+                ICDPSession? cdp = null;
+                Dictionary<string, double>? rendererBefore = null;
+                if (page is not null)
+                {
+                    cdp = await page.Context.NewCDPSessionAsync(page);
+                    await cdp.SendAsync("Performance.enable");
+                    rendererBefore = await RendererMetricsAsync(cdp);
+                }
+                (_frames, _frameBytes) = (0, 0);
+                lock (FrameSizes) FrameSizes.Clear();
+                var (browserBefore, serverBefore) = (BrowserCpu(), Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+                var wall = Stopwatch.StartNew();
                 var seconds = await EpochSecondsAsync(http, page, round == 0 ? shot : null);
+                var browserCpu = BrowserCpuSince(browserBefore);
+                var serverCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - serverBefore;
                 (withPage ? open : closed).Add(seconds);
-                Console.WriteLine($"round {round + 1}: Runs page {(withPage ? "open  " : "closed")} {seconds:0.000} s an epoch");
+                Console.WriteLine($"round {round + 1}: Runs page {(withPage ? "open  " : "closed")} {seconds:0.000} s an epoch " +
+                                  $"(run {wall.Elapsed.TotalSeconds:0.0} s; CPU: browser {browserCpu:0.00} s [{LastBreakdown}], this process {serverCpu:0.00} s)");
+                if (cdp is not null && rendererBefore is not null)
+                {
+                    var after = await RendererMetricsAsync(cdp);
+                    double Delta(string key) => after.GetValueOrDefault(key) - rendererBefore.GetValueOrDefault(key);
+                    Console.WriteLine($"  circuit: {_frames} messages to the page, {_frameBytes / 1024.0:0.0} KiB ({string.Join(", ", FrameSizes.Select(b => $"{b / 1024.0:0.0}"))})");
+                    Console.WriteLine($"  renderer: task {Delta("TaskDuration"):0.00} s, script {Delta("ScriptDuration"):0.00} s, " +
+                                      $"style {Delta("RecalcStyleDuration"):0.00} s ({Delta("RecalcStyleCount"):0}×), " +
+                                      $"layout {Delta("LayoutDuration"):0.00} s ({Delta("LayoutCount"):0}×), {after.GetValueOrDefault("Nodes"):N0} DOM nodes");
+                }
                 if (page is not null) await page.CloseAsync();
             }
         }
 
-        var ratio = open.Average() / closed.Average();
-        Console.WriteLine($"mean epoch: closed {closed.Average():0.000} s, open {open.Average():0.000} s; " +
-                          $"the open page costs {(ratio - 1) * 100:+0.0;-0.0} % of the run's speed.");
+        // Each round pairs an open and a closed run a few seconds apart: their ratio cancels the machine's slower
+        // drifts (thermal, other load), so the median of the per-round ratios is the estimate, and their spread says
+        // how far to trust it.
+        var ratios = open.Zip(closed, (o, c) => o / c).Order().ToArray();
+        var median = ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[ratios.Length / 2 - 1] + ratios[ratios.Length / 2]) / 2;
+        var mean = ratios.Average();
+        var stderr = ratios.Length > 1 ? Math.Sqrt(ratios.Sum(r => (r - mean) * (r - mean)) / (ratios.Length - 1) / ratios.Length) : double.NaN;
+        Console.WriteLine($"mean epoch: closed {closed.Average():0.000} s, open {open.Average():0.000} s.");
+        Console.WriteLine($"the open page costs {(median - 1) * 100:+0.0;-0.0} % of the run's speed (median of {ratios.Length} rounds; " +
+                          $"mean {(mean - 1) * 100:+0.0;-0.0} % ± {stderr * 100:0.0} % standard error).");
         foreach (var file in new[] { database, Path.ChangeExtension(database, null) + "-log.db" })
             if (File.Exists(file)) File.Delete(file);
     }
@@ -109,6 +162,75 @@ public static class RunsPageCost
             store.Insert(run);
         }
     }
+
+    /// <summary>The table shows before the page is interactive (prerendering); the circuit's first render of the
+    /// whole page (~370 KiB) follows. That is opening the page, not keeping it open: wait for the circuit to
+    /// connect and go quiet before measuring.</summary>
+    private static async Task CircuitSettledAsync()
+    {
+        var quietSince = DateTime.UtcNow;
+        var seen = -1;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            var frames = Volatile.Read(ref _frames);
+            if (frames != seen) (seen, quietSince) = (frames, DateTime.UtcNow);
+            else if (frames > 0 && DateTime.UtcNow - quietSince > TimeSpan.FromSeconds(1.5)) return;
+        }
+    }
+
+    /// <summary>Chromium's own counters for the page (DevTools' Performance domain): seconds spent in tasks, script,
+    /// style and layout, and how often.</summary>
+    private static async Task<Dictionary<string, double>> RendererMetricsAsync(ICDPSession cdp)
+    {
+        var result = await cdp.SendAsync("Performance.getMetrics");
+        return result!.Value.GetProperty("metrics").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
+    }
+
+    /// <summary>CPU seconds, by process id, used so far by every Chromium process (Linux /proc; none elsewhere):
+    /// where an open page's cost goes, the browser's layout and paint or the server's render.</summary>
+    private static Dictionary<int, double> BrowserCpu()
+    {
+        var seconds = new Dictionary<int, double>();
+        ProcessTypes.Clear();
+        if (!Directory.Exists("/proc/self")) return seconds;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
+                if (!cmdline.Contains("chromium", StringComparison.Ordinal)) continue;
+                var type = cmdline.IndexOf("--type=", StringComparison.Ordinal) is var at and >= 0 ? cmdline[(at + 7)..].Split('\0', ' ')[0] : "browser";
+                ProcessTypes[pid] = type;
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                seconds[pid] = (double.Parse(fields[11]) + double.Parse(fields[12])) / 100; // utime + stime, in USER_HZ
+            }
+            catch (IOException) { } // the process ended
+            catch (UnauthorizedAccessException) { }
+        }
+        return seconds;
+    }
+
+    private static readonly Dictionary<int, string> ProcessTypes = [];
+    private static int _frames;
+    private static readonly List<int> FrameSizes = [];
+    private static long _frameBytes;
+
+    /// <summary>The CPU the browser used between two readings: processes that ended in between are not counted.</summary>
+    private static double BrowserCpuSince(Dictionary<int, double> before)
+    {
+        var used = BrowserCpu().ToDictionary(p => p.Key, p => p.Value - before.GetValueOrDefault(p.Key));
+        LastBreakdown = string.Join(", ", used.GroupBy(p => ProcessTypes.GetValueOrDefault(p.Key, "?"))
+            .Select(g => $"{g.Key} {g.Sum(p => p.Value):0.00} s"));
+        return used.Values.Sum();
+    }
+
+    /// <summary>The last reading's CPU by Chromium process type (browser, renderer, gpu-process, utility).</summary>
+    private static string LastBreakdown = "";
 
     /// <summary>Trains the VAE; returns its mean epoch time after the first epoch.</summary>
     private static async Task<double> EpochSecondsAsync(HttpClient http, IPage? page, string? screenshot = null)

@@ -44,6 +44,57 @@ public sealed class RunsPageTests : DashboardContext
     }
 
     [Fact]
+    public void ManyRunsArePagedAndALinkOpensItsPage()
+    {
+        var start = DateTime.UtcNow.AddDays(-1);
+        for (var i = 0; i < RunsPage.PageSize * 2 + 5; i++)
+        {
+            var run = new RunDocument { Id = $"m{i:000}", Name = $"run number {i:000}", Kind = "vae", CreatedAt = start.AddMinutes(i) };
+            run.SetStatus(RunStatus.Completed, run.CreatedAt);
+            Store.Insert(run);
+        }
+        Render<MudBlazor.MudPopoverProvider>();
+        var nav = Services.GetRequiredService<NavigationManager>();
+        nav.NavigateTo("/?page=3");
+        var page = Render<RunsPage>();
+
+        // Newest first: page 3 holds the five oldest runs.
+        var table = page.Find("[data-testid='runs-table']").TextContent;
+        Assert.Contains("run number 000", table);
+        Assert.Contains("run number 004", table);
+        Assert.DoesNotContain("run number 005", table);
+        Assert.Equal($"Runs 101–105 of 105", page.Find("[data-testid='runs-range']").TextContent);
+
+        // A filter starts again at page 1.
+        nav.NavigateTo("/?page=3&kind=vae");
+        page.WaitForAssertion(() => Assert.Contains("run number 004", page.Find("[data-testid='runs-table']").TextContent));
+        page.Find("[data-testid='runs-pages'] button[aria-label='First page'], [data-testid='runs-pages'] li:nth-child(2) button").Click();
+        Assert.DoesNotContain("page=", nav.Uri);
+        page.WaitForAssertion(() => Assert.Contains("run number 104", page.Find("[data-testid='runs-table']").TextContent));
+    }
+
+    [Fact]
+    public void TwoSelectedRunsOpenTheComparePageAndSurviveALiveReload()
+    {
+        Add("s1", "one", RunStatus.Completed);
+        Add("s2", "two", RunStatus.Completed);
+        Render<MudBlazor.MudPopoverProvider>();
+        var page = Render<RunsPage>();
+
+        page.Find("input[aria-label='Select one']").Change(true);
+        page.Find("input[aria-label='Select two']").Change(true);
+        Services.GetRequiredService<Vinula.Dashboard.Runs.RunLifecycle>()
+            .Create(new RunDocument { Id = "s3", Name = "three", Kind = "gan", CreatedAt = DateTime.UtcNow });
+
+        page.WaitForAssertion(() => Assert.Contains("three", page.Find("[data-testid='runs-table']").TextContent), TimeSpan.FromSeconds(5));
+        var compare = page.Find("[data-testid='compare']");
+        Assert.Contains("Compare (2)", compare.TextContent);
+        Assert.Contains("s1", compare.GetAttribute("href"));
+        Assert.Contains("s2", compare.GetAttribute("href"));
+        Assert.True(((AngleSharp.Html.Dom.IHtmlInputElement)page.Find("input[aria-label='Select one']")).IsChecked);
+    }
+
+    [Fact]
     public void ProgressPatchesItsRowWithoutReloadingTheList()
     {
         Add("p1", "training", RunStatus.Running);

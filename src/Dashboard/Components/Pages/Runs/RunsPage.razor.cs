@@ -8,14 +8,16 @@ namespace Vinula.Dashboard.Components.Pages.Runs;
 /// <summary>Every run, filtered by the URL's query (so a copied link opens the same list), updated live.</summary>
 public partial class RunsPage
 {
-    private const int PageSize = 200;
+    /// <summary>Rows a page shows: a screenful or two. Every row is ~150 DOM nodes of MudBlazor; with 200 of them the
+    /// browser's style and layout work on each live update cost a training run on the same cores several times
+    /// more (measured with <c>tests/Benchmarks runs-page</c>).</summary>
+    public const int PageSize = 50;
     private RunPage _page = new([], 0);
     private HashSet<RunDto> _selected = new(RunIdComparer.Instance);
     private IReadOnlyList<string> _allTags = [];
     private IDisposable? _subscription;
     private readonly LiveProgress _progress = new();
     private readonly Dictionary<string, RunProgress> _pendingProgress = new(StringComparer.Ordinal);
-    private Timer? _refresh;
     private int _dirty;
 
     [Inject] private RunService Service { get; set; } = default!;
@@ -27,6 +29,26 @@ public partial class RunsPage
     [SupplyParameterFromQuery] public string? Status { get; set; }
     [SupplyParameterFromQuery] public string? Tag { get; set; }
     [SupplyParameterFromQuery] public string? Sort { get; set; }
+    [SupplyParameterFromQuery(Name = "page")] public int? PageNumber { get; set; }
+
+    private int CurrentPage => Math.Clamp(PageNumber ?? 1, 1, PageCount);
+    private int PageCount => Math.Max(1, (_page.Total + PageSize - 1) / PageSize);
+    private int FirstShown => (CurrentPage - 1) * PageSize + 1;
+
+    private bool AllOnPageSelected => _page.Items.Count > 0 && _page.Items.All(_selected.Contains);
+
+    private void SelectAllOnPage(bool selected)
+    {
+        foreach (var run in _page.Items)
+            if (selected) _selected.Add(run);
+            else _selected.Remove(run);
+    }
+
+    private void Select(RunDto run, bool selected)
+    {
+        if (selected) _selected.Add(run);
+        else _selected.Remove(run);
+    }
 
     private string CompareLink => $"/compare?runs={string.Join(',', _selected.Select(r => r.Id))}";
 
@@ -35,46 +57,79 @@ public partial class RunsPage
     protected override void OnInitialized()
     {
         // Progress and renames patch the row they concern; only a new, deleted or re-filtered run reloads the list.
-        // Re-render at most four times a second, off the training thread.
         _subscription = Bus.Subscribe(OnEvent,
             e => e is RunStatusChanged or RunProgressChanged or RunMetadataChanged or RunDeleted);
-        _refresh = new Timer(_ => _ = InvokeAsync(Tick), null, 250, 250);
+        _flush = new Timer(_ => _ = InvokeAsync(Flush));
+        _progressTimer = new Timer(_ => ApplyProgress(), null, ProgressEvery, ProgressEvery);
     }
 
-    /// <summary>Four times a second: a reload or a repaint if something asked for one; once a second, the progress
-    /// cells of the runs that ticked (each repaints alone). A list needs no faster progress than that, and every
-    /// repaint costs the browser layout work on the cores the runs train on.</summary>
-    private void Tick()
-    {
-        var dirty = _dirty; // the page's dispatcher only: no other thread touches it
-        _dirty = 0;
-        if (dirty == Reload) Load();
-        if (dirty != 0) StateHasChanged();
-        if (++_ticks % 4 != 0) return;
-        foreach (var (runId, progress) in _pendingProgress) _progress.Set(runId, progress);
-        _pendingProgress.Clear();
-    }
+    /// <summary>How often a row's progress repaints. A list needs no faster progress than that (the Run page has the
+    /// live detail), and every repaint and every wake-up of this page's threads lands on the cores the runs train on:
+    /// progress ticks (4 a second a run) are only kept, never dispatched one by one.</summary>
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
 
-    private int _ticks;
+    /// <summary>Status, rename and delete events coalesce into one reload or repaint a quarter-second later.</summary>
+    private static readonly TimeSpan FlushAfter = TimeSpan.FromMilliseconds(250);
+
+    private Timer? _flush;
+    private Timer? _progressTimer;
+    private bool _flushScheduled;
 
     private const int Repaint = 1;
     private const int Reload = 2;
 
-    /// <summary>On the bus's queue for this page; patches rows under the page's dispatcher.</summary>
-    private Task OnEvent(RunEvent e) => InvokeAsync(() =>
+    /// <summary>On the bus's queue for this page. Progress is kept under a lock for the next progress tick; the rare
+    /// events patch rows under the page's dispatcher.</summary>
+    private Task OnEvent(RunEvent e)
     {
-        var index = IndexOf(e.RunId);
-        var needs = e switch
+        if (e is RunProgressChanged p)
         {
-            RunProgressChanged p when index >= 0 => Progress(p),
-            RunMetadataChanged m when index >= 0 && !FiltersOnMetadata =>
-                Patch(index, r => r with { Name = m.Name, Tags = m.Tags, Notes = m.Notes, SlowMotionMs = m.SlowMotionMs }),
-            RunStatusChanged when index >= 0 && !FiltersOnStatus => Patch(index, r => Fresh(r.Id) ?? r), // with its summary
-            RunProgressChanged => 0, // a run not in this list (filtered out or beyond the page)
-            _ => Reload,
-        };
-        _dirty = Math.Max(_dirty, needs);
-    });
+            lock (_pendingProgress) _pendingProgress[p.RunId] = p.Progress;
+            return Task.CompletedTask;
+        }
+        return InvokeAsync(() =>
+        {
+            var index = IndexOf(e.RunId);
+            var needs = e switch
+            {
+                RunMetadataChanged m when index >= 0 && !FiltersOnMetadata =>
+                    Patch(index, r => r with { Name = m.Name, Tags = m.Tags, Notes = m.Notes, SlowMotionMs = m.SlowMotionMs }),
+                RunStatusChanged when index >= 0 && !FiltersOnStatus => Patch(index, r => Fresh(r.Id) ?? r), // with its summary
+                _ => Reload,
+            };
+            _dirty = Math.Max(_dirty, needs);
+            if (_flushScheduled) return;
+            _flushScheduled = true;
+            _flush?.Change(FlushAfter, Timeout.InfiniteTimeSpan);
+        });
+    }
+
+    /// <summary>The coalesced reload or repaint (the page's dispatcher only: no other thread touches the flags).</summary>
+    private void Flush()
+    {
+        var dirty = _dirty;
+        (_dirty, _flushScheduled) = (0, false);
+        if (dirty == Reload) Load();
+        if (dirty != 0) StateHasChanged();
+    }
+
+    /// <summary>Every <see cref="ProgressEvery"/>, on the timer's thread: dispatches only if a run ticked, and then
+    /// repaints only the status cells of the runs shown (each cell alone).</summary>
+    private void ApplyProgress()
+    {
+        KeyValuePair<string, RunProgress>[] ticked;
+        lock (_pendingProgress)
+        {
+            if (_pendingProgress.Count == 0) return;
+            ticked = [.. _pendingProgress];
+            _pendingProgress.Clear();
+        }
+        _ = InvokeAsync(() =>
+        {
+            foreach (var (runId, progress) in ticked)
+                if (IndexOf(runId) >= 0) _progress.Set(runId, progress);
+        });
+    }
 
     /// <summary>A status change can move a run in or out of a status filter, or change its place in a status
     /// sort; a finished run gets its summary (the key metric): those reload.</summary>
@@ -90,16 +145,9 @@ public partial class RunsPage
         return -1;
     }
 
-    /// <summary>Kept for the next tick: only that run's status cell repaints.</summary>
-    private int Progress(RunProgressChanged e)
-    {
-        _pendingProgress[e.RunId] = e.Progress;
-        return 0;
-    }
-
     private RunDto? Fresh(string runId)
     {
-        _pendingProgress.Remove(runId);
+        lock (_pendingProgress) _pendingProgress.Remove(runId);
         _progress.Forget(runId);
         return Service.Get(runId);
     }
@@ -117,12 +165,22 @@ public partial class RunsPage
     private void Load()
     {
         RunStatus? status = Enum.TryParse<RunStatus>(Status, true, out var s) ? s : null;
-        _page = Service.Query(new RunQuery(Kind, status, Tag, Q, Sort, 0, PageSize));
+        var page = Service.Query(new RunQuery(Kind, status, Tag, Q, Sort, ((PageNumber ?? 1) - 1) * PageSize, PageSize));
+        if (page.Items.Count == 0 && page.Total > 0 && PageNumber > 1)
+            page = Service.Query(new RunQuery(Kind, status, Tag, Q, Sort, (page.Total - 1) / PageSize * PageSize, PageSize)); // runs were deleted under a link's page
+        _page = page;
         _allTags = Service.AllTags();
     }
 
+    /// <summary>A new filter or sort starts again at page 1.</summary>
     private void Navigate(string key, string? value) =>
-        Nav.NavigateTo(Nav.GetUriWithQueryParameter(key, string.IsNullOrEmpty(value) ? null : value), replace: true);
+        Nav.NavigateTo(Nav.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            [key] = string.IsNullOrEmpty(value) ? null : value,
+            ["page"] = null,
+        }), replace: true);
+
+    private void SetPage(int page) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("page", page <= 1 ? null : page));
 
     private Task SetTextAsync(string? value)
     {
@@ -138,7 +196,8 @@ public partial class RunsPage
     public void Dispose()
     {
         _subscription?.Dispose();
-        _refresh?.Dispose();
+        _flush?.Dispose();
+        _progressTimer?.Dispose();
     }
 }
 
