@@ -268,5 +268,6 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
     {
         var doc = await Json(await _client.GetAsync("/openapi/v1.json"));
         Assert.True(doc.GetProperty("paths").TryGetProperty("/api/runs/{id}/metrics", out _));
+        Assert.Equal("Vinula API", doc.GetProperty("info").GetProperty("title").GetString());
     }
 }

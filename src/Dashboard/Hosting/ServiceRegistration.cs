@@ -75,7 +75,14 @@ public static class ServiceRegistration
         builder.Services.AddSingleton<Components.Live.EtaDisplay>();
         builder.Services.ConfigureHttpJsonOptions(o => VinulaJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            // The document's title is what the API reference shows at the top (the default is the assembly's name).
+            document.Info.Title = "Vinula API";
+            document.Info.Description = "Configure, run, watch and compare knowledge-distillation and generative-model experiments. " +
+                                        "Live events stream over the SignalR hub at /hubs/runs.";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddHttpContextAccessor();
         return builder;
     }
