@@ -71,9 +71,19 @@ public static class RunsPageCost
         {
             await warm.GotoAsync(idle);
             await Task.Delay(2000);
+            var animations = await warm.EvaluateAsync<string[]>(
+                "document.getAnimations().map(a => (a.animationName || a.transitionProperty || 'animation') + ' on ' + (a.effect && a.effect.target ? a.effect.target.tagName + '.' + a.effect.target.className : '?'))");
+            if (animations.Length > 0) Console.WriteLine($"  running animations on {idle}: {string.Join("; ", animations)}");
+            var idleCdp = await warm.Context.NewCDPSessionAsync(warm);
+            await idleCdp.SendAsync("Performance.enable");
+            var metricsBefore = await RendererMetricsAsync(idleCdp);
             var before = BrowserCpu();
             await Task.Delay(10_000);
-            Console.WriteLine($"idle {idle}: browser CPU {BrowserCpuSince(before) / 10 * 100:0.0} % of a core");
+            var metricsAfter = await RendererMetricsAsync(idleCdp);
+            double IdleDelta(string key) => metricsAfter.GetValueOrDefault(key) - metricsBefore.GetValueOrDefault(key);
+            Console.WriteLine($"idle {idle}: browser CPU {BrowserCpuSince(before) / 10 * 100:0.0} % of a core [{LastBreakdown}]; in 10 s the renderer ran " +
+                              $"tasks {IdleDelta("TaskDuration") * 1000:0} ms, script {IdleDelta("ScriptDuration") * 1000:0} ms, {IdleDelta("RecalcStyleCount"):0} style recalcs, " +
+                              $"{IdleDelta("LayoutCount"):0} layouts");
         }
         await warm.CloseAsync();
         for (var round = 0; round < rounds; round++)
