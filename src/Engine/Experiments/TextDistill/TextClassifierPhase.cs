@@ -97,7 +97,7 @@ public sealed class TextClassifierPhase : TrainingPhase
     }
 
     /// <summary>Logits of the model in eval mode for a whole split, in chunks of the training batch size.</summary>
-    public Tensor Logits(Tensor x) => TextModels.Logits(_model, x, _batchSize);
+    public Tensor Logits(Tensor x) => TextModels.Logits(_model, x, TextModels.EvalBatch);
 
     private static double Accuracy(Tensor logits, Tensor y) => logits.argmax(-1).eq(y).to(ScalarType.Float32).mean().item<float>();
 
@@ -117,6 +117,9 @@ public sealed class TextClassifierPhase : TrainingPhase
 /// <summary>Evaluation helpers every text classifier shares.</summary>
 public static class TextModels
 {
+    /// <summary>Passages per forward pass when evaluating a split (larger than a training batch: fewer, fuller matmuls).</summary>
+    public const int EvalBatch = 256;
+
     /// <summary>The model's logits in eval mode for every row of <paramref name="x"/>, in chunks, without gradients.</summary>
     public static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor x, int batch)
     {
@@ -124,8 +127,14 @@ public static class TextModels
         using var _ = torch.no_grad();
         var chunks = new List<Tensor>();
         for (long start = 0; start < x.shape[0]; start += batch)
-            chunks.Add(model.forward(x.narrow(0, start, Math.Min(batch, x.shape[0] - start))));
-        return torch.cat(chunks, 0);
+        {
+            // A chunk's activations (attention maps included) are freed as soon as its logits are out.
+            using var scope = torch.NewDisposeScope();
+            chunks.Add(model.forward(x.narrow(0, start, Math.Min(batch, x.shape[0] - start))).MoveToOuterDisposeScope());
+        }
+        var all = torch.cat(chunks, 0);
+        foreach (var chunk in chunks) chunk.Dispose();
+        return all;
     }
 
     /// <summary>Seconds for one pass of the model over <paramref name="x"/> in batches of <paramref name="batch"/>

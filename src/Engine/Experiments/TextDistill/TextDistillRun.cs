@@ -119,7 +119,7 @@ public sealed class TextDistillRun : IExperimentRun
         var teacher = _teacher ?? throw new InvalidOperationException("The teacher must be trained first.");
         _teacherTrainLogits?.Dispose();
         using (torch.NewDisposeScope()) // StartPhase runs outside the runner's scopes
-            _teacherTrainLogits = TextModels.Logits(teacher, _data.TrainX, _config.BatchSize).DetachFromDisposeScope();
+            _teacherTrainLogits = TextModels.Logits(teacher, _data.TrainX, TextModels.EvalBatch).DetachFromDisposeScope();
         var (t, a) = (_config.Temperature, _config.Alpha);
         return (logits, labels, rows) =>
         {
