@@ -27,7 +27,7 @@ public sealed class TextDistillTests
             BatchSize = 100,
             PassageTokens = 32,
             VocabularySize = 2000,
-            Teacher = new TextTeacherConfig { Layers = 1, Dim = 16, Heads = 2, FeedForward = 32 },
+            Teacher = new TextTeacherConfig { Layers = 1, Dim = 16, Heads = 2, FeedForward = 32, Epochs = null },
             Student = new TextStudentConfig { Dim = 8 },
         };
         change?.Invoke(config);
