@@ -44,6 +44,10 @@ public static class KindViews
             $"Trains encoder, decoder and discriminator for {Epochs(g.Epochs)} on {data.Digits(g)} digits.",
             SampleQuality | Homotopy);
 
+        services.AddKindView<TextDistillConfig, TextDistillForm, TextDistillPanels>(ExperimentKinds.TextDistill, (t, _) =>
+            $"Trains a Transformer teacher for {Epochs(t.Teacher.Epochs ?? t.Epochs)}, then a student{(t.TrainBaseline ? " and a baseline" : "")} for {Epochs(t.Student.Epochs ?? t.Epochs)} each" +
+            $"{(t.TrainBagOfWords ? " and a bag-of-words model" : "")} on {(t.TrainSize is { } n ? n.ToString("N0") : "about 7,500")} Brown passages; 2–3 minutes on 2 cores with the defaults (the teacher takes most of it).");
+
         services.AddSingleton<KindRegistry>();
         return services;
     }
