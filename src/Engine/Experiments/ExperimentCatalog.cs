@@ -18,7 +18,8 @@ public sealed class ExperimentCatalog
     /// <summary>The kinds built so far.</summary>
     public static ExperimentCatalog CreateDefault() =>
         new([new DistillExperiment(), new TemperatureSweep.TemperatureSweepExperiment(), new Autoencoder.AutoencoderExperiment(),
-            new Vae.VaeExperiment(), new Vae.CvaeExperiment(), new Gan.GanExperiment(), new Gan.CganExperiment(), new VaeGan.VaeGanExperiment()]);
+            new Vae.VaeExperiment(), new Vae.CvaeExperiment(), new Gan.GanExperiment(), new Gan.CganExperiment(), new VaeGan.VaeGanExperiment(),
+            new TextGan.TextGanExperiment()]);
 
     public IReadOnlyCollection<IExperimentDefinition> All => _byKind.Values;
 
