@@ -12,8 +12,8 @@ public enum TextGanTokenizer
 
 /// <summary>
 /// SeqGAN (Yu et al. 2017): an LSTM language model pretrained by maximum likelihood, a CNN discriminator, then the
-/// generator trained by REINFORCE with the discriminator's score as reward. <c>epochs</c> is not used: the phases
-/// have their own counts. Measured on 2 cores (word tokens, defaults): about 3 minutes for the whole run.
+/// generator trained by REINFORCE with the discriminator's score as reward. The common <c>epochs</c> field counts the
+/// discriminator's pretraining epochs; the generator's phases have their own counts. Measured on 2 cores (word tokens, defaults): about 3 minutes for the whole run.
 /// </summary>
 [ExperimentKind(ExperimentKinds.TextGan)]
 public sealed class TextGanConfig : ExperimentConfig
@@ -25,6 +25,7 @@ public sealed class TextGanConfig : ExperimentConfig
         BatchSize = 64;
         LearningRate = 2e-3;
         TrainSize = 10_000;
+        Epochs = 1; // D pretraining: real sentences against samples of the MLE generator
     }
 
     /// <summary><c>brown</c>, or the id of an uploaded corpus (one sentence a line).</summary>
@@ -34,9 +35,6 @@ public sealed class TextGanConfig : ExperimentConfig
 
     /// <summary>Maximum-likelihood (teacher-forced) epochs of the generator.</summary>
     public int PretrainEpochs { get; set; } = 5;
-
-    /// <summary>Epochs of the discriminator alone, on real sentences against samples of the pretrained generator.</summary>
-    public int DiscriminatorPretrainEpochs { get; set; } = 1;
 
     /// <summary>Adversarial epochs; each takes <see cref="AdversarialSteps"/> generator updates (fewer when one pass
     /// over the training sentences is shorter), each followed by one discriminator update.</summary>

@@ -39,7 +39,6 @@ public sealed class TextGanExperiment : ExperimentDefinition<TextGanConfig>
         else if (config.Corpus != TextGanConfig.Brown && !library.HasCorpus(config.Corpus))
             errors.Add("corpus", $"No uploaded corpus has the id '{config.Corpus}': choose 'brown' or upload one.");
         errors.Range("pretrainEpochs", config.PretrainEpochs, 1, CommonRules.MaxEpochs);
-        errors.Range("discriminatorPretrainEpochs", config.DiscriminatorPretrainEpochs, 1, CommonRules.MaxEpochs);
         errors.Range("adversarialEpochs", config.AdversarialEpochs, 1, CommonRules.MaxEpochs);
         errors.Range("adversarialSteps", config.AdversarialSteps, 1, 100_000);
         errors.Range("rollouts", config.Rollouts, 0, 64);
@@ -87,7 +86,7 @@ public sealed class TextGanRun : IExperimentRun
         Plan =
         [
             new PhasePlan("mle", config.PretrainEpochs, steps),
-            new PhasePlan("dpre", config.DiscriminatorPretrainEpochs, steps),
+            new PhasePlan("dpre", config.Epochs, steps),
             new PhasePlan("adversarial", config.AdversarialEpochs, Math.Min(config.AdversarialSteps, steps)),
         ];
         _previewRandom = Seeds.Generator(context.Device, config.Seed, Seeds.Of("preview"));
