@@ -159,7 +159,8 @@ public class TextGanTests
             JsonDocument.Parse("""{ "corpus": "c1", "tokenizer": "char", "rollouts": 0 }""").RootElement, sink);
         Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.Message)));
         var config = Assert.IsType<TextGanConfig>(result.Config);
-        Assert.Equal((TextGanTokenizer.Char, 0, 5), (config.Tokenizer, config.Rollouts, config.PretrainEpochs));
+        Assert.Equal((TextGanTokenizer.Char, 0), (config.Tokenizer, config.Rollouts));
+        Assert.Equal(((int?)3, (int?)3), (config.PretrainEpochs, config.AdversarialEpochs)); // resolved from epochs
     }
 
     private static (RunContext Context, MemorySink Sink) Run(TextGanConfig config, MemorySink sink)
@@ -207,7 +208,7 @@ public class TextGanTests
     {
         var config = new TextGanConfig
         {
-            TrainSize = 200, BatchSize = 100, PretrainEpochs = 1, AdversarialEpochs = 1, Rollouts = 1, MaxLength = 8,
+            TrainSize = 200, BatchSize = 100, Epochs = 1, PretrainEpochs = 1, AdversarialEpochs = 1, Rollouts = 1, MaxLength = 8,
             VocabularySize = 200, Embedding = 8, Hidden = 16, Filters = 4, EvalSamples = 10,
         };
         var (context, sink) = Run(config, new MemorySink());

@@ -45,9 +45,9 @@ public static class KindViews
             SampleQuality | Homotopy);
 
         services.AddKindView<TextGanConfig, TextGanForm, TextGanPanels>(ExperimentKinds.TextGan, (t, _) =>
-            $"Pretrains G for {Epochs(t.PretrainEpochs)} and D for {Epochs(t.Epochs)}, then {Epochs(t.AdversarialEpochs)} of REINFORCE " +
+            $"Pretrains G for {Epochs(t.PretrainEpochs ?? t.Epochs)} and D for {Epochs(t.Epochs)}, then {Epochs(t.AdversarialEpochs ?? t.Epochs)} of REINFORCE " +
             $"({(t.Rollouts > 0 ? $"{Formats.Count(t.Rollouts, "rollout")} per token" : "whole-sentence rewards")}) on " +
-            $"{(t.TrainSize is { } n ? $"{n:N0}" : "all")} {(t.Corpus == TextGanConfig.Brown ? "Brown" : "uploaded")} sentences; the defaults take about 3 minutes on 2 cores.",
+            $"{(t.TrainSize is { } n ? $"{n:N0}" : "all")} {(t.Corpus == TextGanConfig.Brown ? "Brown" : "uploaded")} sentences; the defaults take about 3–4 minutes on 2 cores.",
             PanelCapabilities.None);
 
         services.AddSingleton<KindRegistry>();

@@ -25,11 +25,11 @@ public sealed class TextGanExperiment : ExperimentDefinition<TextGanConfig>
 
     public override IReadOnlyList<Preset> Presets { get; } =
     [
-        new("SeqGAN on Brown", "The defaults: words, 10,000 training sentences of at most 16 tokens, 5 MLE epochs, 4 adversarial epochs with 4 rollouts; about 3 minutes on 2 cores.", new JsonObject()),
-        new("Characters", "Character tokens, sentences cut to 48 characters, 2 rollouts.",
-            new JsonObject { ["tokenizer"] = "char", ["maxLength"] = 48, ["vocabularySize"] = 100, ["rollouts"] = 2, ["adversarialSteps"] = 20 }),
-        new("No rollouts", "Every token rewarded with D's score of the whole sentence: cheaper, noisier credit assignment.",
-            new JsonObject { ["rollouts"] = 0 }),
+        new("SeqGAN on Brown", "The defaults: words, 10,000 training sentences of at most 16 tokens, 3 MLE epochs, 3 × 20 D steps, 3 adversarial epochs of 12 REINFORCE steps with 2 rollouts; about 3–4 minutes on 2 cores.", new JsonObject()),
+        new("Characters", "Character tokens, sentences cut to 48 characters, 1 rollout (rollouts cost grows with the square of the length).",
+            new JsonObject { ["tokenizer"] = "char", ["maxLength"] = 48, ["vocabularySize"] = 100, ["rollouts"] = 1 }),
+        new("No rollouts", "Every token rewarded with D's score of the whole sentence: much cheaper per step, noisier credit assignment; 40 steps an epoch.",
+            new JsonObject { ["rollouts"] = 0, ["adversarialSteps"] = 40 }),
     ];
 
     protected override void Validate(TextGanConfig config, IRunLibrary library, ValidationErrors errors)
@@ -38,8 +38,9 @@ public sealed class TextGanExperiment : ExperimentDefinition<TextGanConfig>
             errors.Add("corpus", "corpus must be 'brown' or the id of an uploaded corpus.");
         else if (config.Corpus != TextGanConfig.Brown && !library.HasCorpus(config.Corpus))
             errors.Add("corpus", $"No uploaded corpus has the id '{config.Corpus}': choose 'brown' or upload one.");
-        errors.Range("pretrainEpochs", config.PretrainEpochs, 1, CommonRules.MaxEpochs);
-        errors.Range("adversarialEpochs", config.AdversarialEpochs, 1, CommonRules.MaxEpochs);
+        if (config.PretrainEpochs is { } pretrain) errors.Range("pretrainEpochs", pretrain, 1, CommonRules.MaxEpochs);
+        if (config.AdversarialEpochs is { } adversarial) errors.Range("adversarialEpochs", adversarial, 1, CommonRules.MaxEpochs);
+        errors.Range("discriminatorSteps", config.DiscriminatorSteps, 1, 100_000);
         errors.Range("adversarialSteps", config.AdversarialSteps, 1, 100_000);
         errors.Range("rollouts", config.Rollouts, 0, 64);
         errors.Positive("adversarialLearningRate", config.AdversarialLearningRate, 10);
@@ -55,6 +56,13 @@ public sealed class TextGanExperiment : ExperimentDefinition<TextGanConfig>
         var parameters = 2 * v * e + 4 * h * (e + h + 2) + h * v + v + 14 * e * f + 2 * 16 * f * f;
         // Per sentence: embeddings, LSTM gates, logits and softmax at every position, and rollouts' copies.
         errors.Memory("vocabularySize", "text GAN", parameters, l * (e + 6 * h + 2 * v) * Math.Max(1, config.Rollouts), config.BatchSize);
+    }
+
+    /// <summary>The stored config says how many epochs each phase really trains.</summary>
+    protected override void Resolve(TextGanConfig config, IRunLibrary library)
+    {
+        config.PretrainEpochs ??= config.Epochs;
+        config.AdversarialEpochs ??= config.Epochs;
     }
 
     protected override string DefaultName(TextGanConfig config) =>
@@ -85,9 +93,9 @@ public sealed class TextGanRun : IExperimentRun
         var steps = Data.StepsPerEpoch(config.BatchSize);
         Plan =
         [
-            new PhasePlan("mle", config.PretrainEpochs, steps),
-            new PhasePlan("dpre", config.Epochs, steps),
-            new PhasePlan("adversarial", config.AdversarialEpochs, Math.Min(config.AdversarialSteps, steps)),
+            new PhasePlan("mle", config.PretrainEpochs ?? config.Epochs, steps),
+            new PhasePlan("dpre", config.Epochs, Math.Min(config.DiscriminatorSteps, steps)),
+            new PhasePlan("adversarial", config.AdversarialEpochs ?? config.Epochs, Math.Min(config.AdversarialSteps, steps)),
         ];
         _previewRandom = Seeds.Generator(context.Device, config.Seed, Seeds.Of("preview"));
         context.Log($"{Data.Corpus.Name}: {Data.TrainCount:N0} training sentences used (of {Data.Corpus.Train.Count:N0}), " +
