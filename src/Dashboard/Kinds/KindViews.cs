@@ -48,6 +48,12 @@ public static class KindViews
             $"Trains a Transformer teacher for {Epochs(t.Teacher.Epochs ?? t.Epochs)}, then a student{(t.TrainBaseline ? " and a baseline" : "")} for {Epochs(t.Student.Epochs ?? t.Epochs)} each" +
             $"{(t.TrainBagOfWords ? " and a bag-of-words model" : "")} on {(t.TrainSize is { } n ? n.ToString("N0") : "about 7,500")} Brown passages; 2–3 minutes on 2 cores with the defaults (the teacher takes most of it).");
 
+        services.AddKindView<TextGanConfig, TextGanForm, TextGanPanels>(ExperimentKinds.TextGan, (t, _) =>
+            $"Pretrains G for {Epochs(t.PretrainEpochs ?? t.Epochs)} and D for {Epochs(t.Epochs)}, then {Epochs(t.AdversarialEpochs ?? t.Epochs)} of REINFORCE " +
+            $"({(t.Rollouts > 0 ? $"{Formats.Count(t.Rollouts, "rollout")} per token" : "whole-sentence rewards")}) on " +
+            $"{(t.TrainSize is { } n ? $"{n:N0}" : "all")} {(t.Corpus == TextGanConfig.Brown ? "Brown" : "uploaded")} sentences; the defaults take about 3–4 minutes on 2 cores.",
+            PanelCapabilities.None);
+
         services.AddSingleton<KindRegistry>();
         return services;
     }

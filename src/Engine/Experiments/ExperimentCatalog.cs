@@ -19,7 +19,7 @@ public sealed class ExperimentCatalog
     public static ExperimentCatalog CreateDefault() =>
         new([new DistillExperiment(), new TemperatureSweep.TemperatureSweepExperiment(), new Autoencoder.AutoencoderExperiment(),
             new Vae.VaeExperiment(), new Vae.CvaeExperiment(), new Gan.GanExperiment(), new Gan.CganExperiment(), new VaeGan.VaeGanExperiment(),
-            new TextDistill.TextDistillExperiment()]);
+            new TextDistill.TextDistillExperiment(), new TextGan.TextGanExperiment()]);
 
     public IReadOnlyCollection<IExperimentDefinition> All => _byKind.Values;
 
