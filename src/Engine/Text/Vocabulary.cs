@@ -81,8 +81,11 @@ public sealed class Vocabulary
             if (id is Pad or Begin) continue;
             parts.Add(this[id]);
         }
-        return string.Join(Kind == TokenizerKind.Char ? "" : " ", parts);
+        return Join(parts);
     }
+
+    /// <summary>Tokens of this vocabulary's kind as text: words joined by spaces, characters as they are.</summary>
+    public string Join(IReadOnlyList<string> tokens) => string.Join(Kind == TokenizerKind.Char ? "" : " ", tokens);
 
     /// <summary>The tokens a word-level vocabulary keeps, in id order (for a run's artifact).</summary>
     public IReadOnlyList<string> Tokens => _tokens;

@@ -160,6 +160,4 @@ public static class Sequences
         }
         return sentences;
     }
-
-    public static string Join(IReadOnlyList<string> tokens, TokenizerKind kind) => string.Join(kind == TokenizerKind.Char ? "" : " ", tokens);
 }

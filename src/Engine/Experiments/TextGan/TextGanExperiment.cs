@@ -137,7 +137,7 @@ public sealed class TextGanRun : IExperimentRun
     {
         using var scope = NewDisposeScope();
         var samples = Sample(LiveSamples, Config.SamplingTemperature, _previewRandom)
-            .Select(s => Sequences.Join(s, Data.Vocabulary.Kind)).ToArray();
+            .Select(Data.Vocabulary.Join).ToArray();
         Context.TextSamples(globalStep, samples);
         if (store)
             Context.Artifact($"text-samples-s{globalStep:D7}.json", "application/json", globalStep, TextSampleSet.Group,

@@ -8,9 +8,9 @@ namespace Vinula.Dashboard.Components.Pages.Runs;
 /// <summary>Every run, filtered by the URL's query (so a copied link opens the same list), updated live.</summary>
 public partial class RunsPage
 {
-    /// <summary>Rows a page shows: a screenful or two. Every row is ~150 DOM nodes of MudBlazor; with 200 of them the
-    /// browser's style and layout work on each live update cost a training run on the same cores several times
-    /// more (measured with <c>tests/Benchmarks runs-page</c>).</summary>
+    /// <summary>Rows a page shows: a screenful or two. Every row is DOM the browser styles and lays out again on each
+    /// live update, on the cores the runs train on: 200 MudTable rows cost a training run several times more than
+    /// 50 (measured with <c>tests/Benchmarks runs-page</c>).</summary>
     public const int PageSize = 50;
     private RunPage _page = new([], 0);
     private HashSet<RunDto> _selected = new(RunIdComparer.Instance);
@@ -39,9 +39,7 @@ public partial class RunsPage
 
     private void SelectAllOnPage(bool selected)
     {
-        foreach (var run in _page.Items)
-            if (selected) _selected.Add(run);
-            else _selected.Remove(run);
+        foreach (var run in _page.Items) Select(run, selected);
     }
 
     private void Select(RunDto run, bool selected)
