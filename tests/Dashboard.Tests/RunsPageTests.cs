@@ -99,14 +99,14 @@ public sealed class RunsPageTests : DashboardContext
     {
         Add("p1", "training", RunStatus.Running);
         Render<MudBlazor.MudPopoverProvider>();
-        var page = Render<RunsPage>();
+        var page = Render<RunsPage>(p => p.Add(x => x.ProgressEvery, TimeSpan.FromMilliseconds(100)));
         // Changed in the store behind the page's back: a reload would show it, a patch does not.
         Store.Modify("p1", r => r.Name = "renamed without an event");
 
         Services.GetRequiredService<Vinula.Dashboard.Runs.RunEventBus>()
             .Publish(new Vinula.Shared.Events.RunProgressChanged("p1", new RunProgress(0.42, 42, 100, 30)));
 
-        page.WaitForAssertion(() => Assert.Contains("42", page.Find("[data-testid='runs-table']").TextContent), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains("42", page.Find("[data-testid='runs-table']").TextContent), TimeSpan.FromSeconds(10));
         Assert.Contains("training", page.Find("[data-testid='runs-table']").TextContent);
         Assert.DoesNotContain("renamed without an event", page.Markup);
     }

@@ -63,8 +63,9 @@ public partial class RunsPage
 
     /// <summary>How often a row's progress repaints. A list needs no faster progress than that (the Run page has the
     /// live detail), and every repaint and every wake-up of this page's threads lands on the cores the runs train on:
-    /// progress ticks (4 a second a run) are only kept, never dispatched one by one.</summary>
-    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+    /// progress ticks (4 a second a run) are only kept, never dispatched one by one. A parameter so tests need not
+    /// wait a whole cadence (a 5-s wait on a 5-s timer raced on a loaded CI machine).</summary>
+    [Parameter] public TimeSpan ProgressEvery { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Status, rename and delete events coalesce into one reload or repaint a quarter-second later.</summary>
     private static readonly TimeSpan FlushAfter = TimeSpan.FromMilliseconds(250);
