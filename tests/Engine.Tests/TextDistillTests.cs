@@ -165,15 +165,6 @@ public sealed class TextDistillTests
         Assert.Equal(summary["baseline.test_accuracy"], summary["student.test_accuracy"]);
     }
 
-    [Fact]
-    public void ValidationRefusesTheMaskedLmTaskNamingTask()
-    {
-        var errors = Validate(new TextDistillConfig { Task = TextDistillTask.Mlm });
-        var error = Assert.Single(errors);
-        Assert.Equal("task", error.Path);
-        Assert.Contains("not available yet", error.Message);
-    }
-
     [Theory]
     [InlineData(0.0, 0.5, "temperature")]
     [InlineData(-1.0, 0.5, "temperature")]

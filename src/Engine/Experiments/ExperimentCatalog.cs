@@ -40,7 +40,10 @@ public sealed class ExperimentCatalog
         {
             try
             {
-                config = (ExperimentConfig?)json.Value.Deserialize(definition.ConfigType, VinulaJson.StrictConfig);
+                var partial = JsonObject.Create(json.Value)!;
+                config = definition.DefaultsFor(partial) is { } defaults
+                    ? (ExperimentConfig?)Overlay(ToJsonObject(defaults), partial).Deserialize(definition.ConfigType, VinulaJson.StrictConfig)
+                    : (ExperimentConfig?)json.Value.Deserialize(definition.ConfigType, VinulaJson.StrictConfig);
             }
             catch (JsonException e)
             {
@@ -54,6 +57,17 @@ public sealed class ExperimentCatalog
         if (errors.Count > 0) return new BindResult(config, errors);
         definition.Resolve(config, library);
         return BindResult.Ok(config);
+    }
+
+    /// <summary>The given fields over the defaults, nested objects field by field (a posted <c>teacher.layers</c>
+    /// keeps the defaults' other teacher fields).</summary>
+    public static JsonObject Overlay(JsonObject defaults, JsonObject given)
+    {
+        foreach (var (name, value) in given)
+            defaults[name] = value is JsonObject child && defaults[name] is JsonObject under
+                ? Overlay(under, child)
+                : value?.DeepClone();
+        return defaults;
     }
 
     /// <summary>The resolved config as JSON (every field, defaults filled in).</summary>

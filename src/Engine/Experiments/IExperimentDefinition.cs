@@ -20,6 +20,10 @@ public interface IExperimentDefinition
     ExperimentConfig CreateDefault();
     IReadOnlyList<Preset> Presets { get; }
 
+    /// <summary>The defaults a partial config starts from when they depend on what it asks for (text-distill's
+    /// <c>task</c>); null: <see cref="CreateDefault"/>'s.</summary>
+    ExperimentConfig? DefaultsFor(JsonObject partial) => null;
+
     /// <summary>Every problem with the config, each naming its field (paths relative to the config).</summary>
     IReadOnlyList<ValidationError> Validate(ExperimentConfig config, IRunLibrary library);
 
@@ -43,6 +47,8 @@ public abstract class ExperimentDefinition<TConfig> : IExperimentDefinition wher
     public virtual IReadOnlyList<Preset> Presets => [];
 
     public ExperimentConfig CreateDefault() => new TConfig();
+
+    public virtual ExperimentConfig? DefaultsFor(JsonObject partial) => null;
 
     public IReadOnlyList<ValidationError> Validate(ExperimentConfig config, IRunLibrary library)
     {

@@ -16,7 +16,7 @@ public sealed class TextTransformer : Module<Tensor, Tensor>
 {
     private readonly Embedding embedding;
     private readonly Parameter position;
-    private readonly ModuleList<EncoderBlock> blocks;
+    private readonly ModuleList<TransformerBlock> blocks;
     private readonly LayerNorm norm;
     private readonly Linear head;
 
@@ -25,7 +25,7 @@ public sealed class TextTransformer : Module<Tensor, Tensor>
     {
         embedding = Embedding(vocabulary, dim, padding_idx: 0);
         position = new Parameter(zeros(maxTokens, dim));
-        blocks = new ModuleList<EncoderBlock>([.. Enumerable.Range(0, layers).Select(_ => new EncoderBlock(dim, heads, feedForward, dropout))]);
+        blocks = new ModuleList<TransformerBlock>([.. Enumerable.Range(0, layers).Select(_ => new TransformerBlock(dim, heads, feedForward, dropout))]);
         norm = LayerNorm(dim);
         head = Linear(dim, classes);
         RegisterComponents();
@@ -63,54 +63,6 @@ public sealed class TextTransformer : Module<Tensor, Tensor>
             head.Dispose();
         }
         base.Dispose(disposing);
-    }
-
-    /// <summary>One pre-LN encoder block: x + Dropout(Attention(LN(x))), then x + Dropout(FFN(LN(x))).</summary>
-    private sealed class EncoderBlock : Module<Tensor, Tensor, Tensor>
-    {
-        private readonly LayerNorm norm1;
-        private readonly Linear qkv;
-        private readonly Linear proj;
-        private readonly SeededDropout drop1;
-        private readonly LayerNorm norm2;
-        private readonly Linear ff1;
-        private readonly Linear ff2;
-        private readonly SeededDropout drop2;
-        private readonly int _heads;
-
-        public EncoderBlock(int dim, int heads, int feedForward, double dropout) : base(nameof(EncoderBlock))
-        {
-            _heads = heads;
-            norm1 = LayerNorm(dim);
-            qkv = Linear(dim, 3 * dim);
-            proj = Linear(dim, dim);
-            drop1 = new SeededDropout(dropout);
-            norm2 = LayerNorm(dim);
-            ff1 = Linear(dim, feedForward);
-            ff2 = Linear(feedForward, dim);
-            drop2 = new SeededDropout(dropout);
-            RegisterComponents();
-        }
-
-        /// <summary>Scaled dot-product attention softmax(QKᵀ/√d_h)·V per head; keys at padding get −∞.</summary>
-        public override Tensor forward(Tensor x, Tensor mask)
-        {
-            long b = x.shape[0], s = x.shape[1], d = x.shape[2], dh = d / _heads;
-            var parts = qkv.forward(norm1.forward(x)).view(b, s, 3, _heads, dh).permute(2, 0, 3, 1, 4); // [3, B, H, S, dh]
-            var (q, k, v) = (parts[0], parts[1], parts[2]);
-            var scores = q.matmul(k.transpose(-2, -1)).div(Math.Sqrt(dh));
-            scores = scores.masked_fill(mask.logical_not().unsqueeze(1).unsqueeze(2), float.NegativeInfinity);
-            var attended = F.softmax(scores, -1).matmul(v).permute(0, 2, 1, 3).reshape(b, s, d);
-            x = x + drop1.forward(proj.forward(attended));
-            return x + drop2.forward(ff2.forward(F.relu(ff1.forward(norm2.forward(x)))));
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-                foreach (var m in new Module[] { norm1, qkv, proj, drop1, norm2, ff1, ff2, drop2 }) m.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }
 

@@ -37,7 +37,7 @@ public sealed class TextDistillRun : IExperimentRun
     public TextDistillRun(TextDistillConfig config, RunContext context)
     {
         if (config.Task != TextDistillTask.Genre)
-            throw new InvalidOperationException("The masked-LM task is not available yet in this version.");
+            throw new InvalidOperationException($"{nameof(TextDistillRun)} trains the genre task; {nameof(MlmRun)} trains task {config.Task}.");
         _config = config;
         var brown = context.Data.Brown;
         _data = new GenreData(brown, config.PassageTokens, config.VocabularySize, config.TrainSize, config.Seed);
@@ -135,7 +135,7 @@ public sealed class TextDistillRun : IExperimentRun
         s["alpha"] = _config.Alpha;
         if (_teacher is not null && _student is not null)
         {
-            var (teacherSeconds, studentSeconds) = InferenceTimes(_teacher, _student);
+            var (teacherSeconds, studentSeconds) = TextModels.InferenceTimes(_teacher, _student, _data.TestX, _config.BatchSize);
             s["teacher.inference_seconds"] = teacherSeconds;
             s["student.inference_seconds"] = studentSeconds;
             s["student.speedup"] = teacherSeconds / studentSeconds;
@@ -144,23 +144,6 @@ public sealed class TextDistillRun : IExperimentRun
             .Select(r => $"{r} {s[$"{r}.test_accuracy"]:P1}")) +
             $" (majority class {s["test.majority_accuracy"]:P1})" +
             (s.TryGetValue("student.speedup", out var speedup) ? $"; the student runs {speedup:0.#}× faster than the teacher." : "."));
-    }
-
-    /// <summary>Inference over the test passages at the training batch size, after a warm-up of each model; teacher
-    /// and student alternate three times and the fastest pass of each counts (this machine's load varies).</summary>
-    private (double Teacher, double Student) InferenceTimes(nn.Module<Tensor, Tensor> teacher, nn.Module<Tensor, Tensor> student)
-    {
-        var x = _data.TestX;
-        var batch = _config.BatchSize;
-        TextModels.InferenceSeconds(teacher, x, batch, maxBatches: 3);
-        TextModels.InferenceSeconds(student, x, batch, maxBatches: 3);
-        double t = double.MaxValue, s = double.MaxValue;
-        for (var i = 0; i < 3; i++)
-        {
-            t = Math.Min(t, TextModels.InferenceSeconds(teacher, x, batch));
-            s = Math.Min(s, TextModels.InferenceSeconds(student, x, batch));
-        }
-        return (t, Math.Max(s, 1e-6));
     }
 
     public void Dispose()
