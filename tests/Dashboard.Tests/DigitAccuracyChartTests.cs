@@ -1,7 +1,15 @@
+using System.Text.Json;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 using Plotly.Blazor.Traces;
 using Vinula.Dashboard.Components.Live;
+using Vinula.Dashboard.Storage;
+using Vinula.Engine.Experiments;
+using Vinula.Shared;
 using Vinula.Shared.Artifacts;
+using Vinula.Shared.Experiments;
+using Vinula.Shared.Runs;
 
 namespace Vinula.Dashboard.Tests;
 
@@ -53,5 +61,41 @@ public sealed class DigitAccuracyChartTests : DashboardContext
         Assert.Contains("40", cut.FindAll("tbody tr")[3].QuerySelectorAll("td")[11].TextContent); // recall of 3: 4 of 10
         Assert.Contains("100 digits", cut.Markup);
         Assert.Contains("row = true digit", cut.Markup);
+    }
+
+    [Fact]
+    public void AFinishedNoThreesRunShowsTheOmittedDigitFiguresTheBarsAndTheStudentBeforeAndAfterTheCorrection()
+    {
+        var store = Services.GetRequiredService<RunStore>();
+        var config = new DistillConfig { OmitDigits = [3], BiasCorrection = true };
+        var run = new RunDocument
+        {
+            Id = "no-threes", Name = "no 3s", Kind = ExperimentKinds.Distill, CreatedAt = DateTime.UtcNow,
+            ConfigJson = ExperimentCatalog.ToJson(config).GetRawText(),
+            Summary = new() { ["student.omitted_accuracy"] = 0.715, ["student.omitted_accuracy_corrected"] = 0.899, ["baseline.omitted_accuracy"] = 0, ["bias_correction"] = 2.75 },
+        };
+        run.SetStatus(RunStatus.Completed, DateTime.UtcNow);
+        store.Insert(run);
+        var labels = Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray();
+        foreach (var role in new[] { "teacher", "student", "baseline", "student-corrected" })
+        {
+            var counts = labels.Select((_, t) => labels.Select((_, p) => p == t ? 9 : p == (t + 1) % 10 ? 1 : 0).ToArray()).ToArray();
+            store.SaveArtifact(run.Id, new ArtifactInfo(ConfusionMatrix.ArtifactName(role), "application/json", 0, ConfusionMatrix.Group),
+                JsonSerializer.SerializeToUtf8Bytes(new ConfusionMatrix(role, labels, counts), VinulaJson.Options));
+        }
+
+        Render<MudPopoverProvider>();
+        var page = Render<Components.Pages.Run.RunPage>(p => p.Add(x => x.Id, run.Id));
+
+        var summary = page.Find("[data-testid=omitted-summary]").TextContent;
+        Assert.Contains("71.5", summary);
+        Assert.Contains("89.9", summary);
+        Assert.Contains("+2.75", summary);
+        Assert.Contains("student from scratch: 0.0", summary);
+        Assert.Single(page.FindAll("[data-testid=confusion-student]"));
+        Assert.Single(page.FindAll("[data-testid=confusion-student-corrected]"));
+        var chart = page.FindComponent<DigitAccuracyChart>().Instance;
+        Assert.Equal(["teacher", "student", "student from scratch", "student, bias-corrected"], chart.Traces.Cast<Bar>().Select(t => t.Name));
+        Assert.Single(chart.Shading);
     }
 }
