@@ -25,9 +25,7 @@ public class DarkKnowledgePresetTests(VinulaFactory factory) : IClassFixture<Vin
     public async Task EachDarkKnowledgePresetDryRunsThroughTheApi(string kind, string preset)
     {
         var definition = ExperimentCatalog.CreateDefault().Find(kind)!;
-        var config = DryRun.Config(definition, epochs: 1);
-        foreach (var (key, value) in definition.Presets.Single(p => p.Name == preset).Config)
-            config[key] = value?.DeepClone();
+        var config = DryRun.Config(definition, epochs: 1, definition.Presets.Single(p => p.Name == preset).Config);
         config["trainSize"] = 600; // room for the 300-digit transfer set
         if (config["seeds"] is not null) config["seeds"] = new System.Text.Json.Nodes.JsonArray(1);
 

@@ -201,9 +201,7 @@ public class DarkKnowledgeTests
     public static JsonObject DryRunOf(string kind, string preset)
     {
         var definition = ExperimentCatalog.CreateDefault().Find(kind)!;
-        var json = DryRun.Config(definition, epochs: 1);
-        foreach (var (key, value) in definition.Presets.Single(p => p.Name == preset).Config)
-            json[key] = value?.DeepClone();
+        var json = DryRun.Config(definition, epochs: 1, definition.Presets.Single(p => p.Name == preset).Config);
         json["trainSize"] = 600;
         if (json["seeds"] is not null) json["seeds"] = new JsonArray(1);
         return json;
@@ -214,7 +212,11 @@ public class DarkKnowledgeTests
     public void EachDarkKnowledgePresetDryRunsThroughTheRunner(string kind, string preset)
     {
         var definition = ExperimentCatalog.CreateDefault().Find(kind)!;
+        var fields = definition.Presets.Single(p => p.Name == preset).Config;
         Assert.False(string.IsNullOrWhiteSpace(definition.Presets.Single(p => p.Name == preset).Description));
+        // As the New page starts it: the preset over the defaults, at full size.
+        var full = ExperimentCatalog.CreateDefault().Bind(definition, JsonDocument.Parse(fields.ToJsonString()).RootElement, new MemorySink());
+        Assert.True(full.IsValid, string.Join("; ", full.Errors.Select(e => $"{e.Path}: {e.Message}")));
         var bound = ExperimentCatalog.CreateDefault().Bind(definition, JsonDocument.Parse(DryRunOf(kind, preset).ToJsonString()).RootElement, new MemorySink());
         Assert.True(bound.IsValid, string.Join("; ", bound.Errors.Select(e => $"{e.Path}: {e.Message}")));
 

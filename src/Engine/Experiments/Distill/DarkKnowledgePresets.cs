@@ -33,12 +33,13 @@ public static class DarkKnowledgePresets
         "targets kept 57.0 %, close to the 58.9 % of the full set.";
 
     public const string SmallTransferDistill =
-        "Student and baseline learn from 300 digits (30 per class), the teacher from all 7,000: compare the student's " +
-        "test accuracy with the baseline's; the soft targets stand in for the data the student lacks. " + PaperSmall;
+        "Student and baseline learn from 300 digits (30 per class, 200 epochs), the teacher from all 7,000: compare the " +
+        "student's test accuracy with the baseline's; the soft targets stand in for the data the student lacks " +
+        "(measured here: ~93 % against ~90 %). " + PaperSmall;
 
     public const string SmallTransferSweep =
-        "300 digits per student and baseline, the teacher on all: how much each temperature's soft targets make up " +
-        "for the missing data, against the baseline's band. " + PaperSmall;
+        "300 digits per student and baseline (200 epochs), the teacher on all: how much each temperature's soft " +
+        "targets make up for the missing data, against the baseline's band. " + PaperSmall;
 
     /// <summary>T = 20 as in the paper's MNIST runs: the teacher's small logits for 3 on other digits carry most
     /// of what the student learns about 3s.</summary>
@@ -49,7 +50,16 @@ public static class DarkKnowledgePresets
         ["temperature"] = 20,
     };
 
-    public static JsonObject SmallTransfer() => new() { ["transferSize"] = SmallTransferSize };
+    /// <summary>300 digits are 3 batches: 200 epochs give the student as many steps as 5 epochs of the whole split.
+    /// Measured here: at the default 40 epochs student and baseline were level (~86 %); at 200 the soft targets
+    /// pulled ahead (92.4 and 93.5 % against 89.8 and 90.2 %, seeds 1–2).</summary>
+    public static JsonObject SmallTransfer() => new()
+    {
+        ["transferSize"] = SmallTransferSize,
+        ["student"] = new JsonObject { ["epochs"] = SmallTransferEpochs },
+    };
+
+    public const int SmallTransferEpochs = 200;
 
     public static JsonObject NoThreesSweepConfig() => new()
     {
@@ -61,6 +71,7 @@ public static class DarkKnowledgePresets
     public static JsonObject SmallTransferSweepConfig() => new()
     {
         ["transferSize"] = SmallTransferSize,
+        ["student"] = new JsonObject { ["epochs"] = SmallTransferEpochs },
         ["temperatures"] = new JsonArray(1, 4, 20),
     };
 }

@@ -27,6 +27,9 @@ public sealed class DistillationSetup : IDisposable
     private readonly byte[]? _reusedTeacher;
     private readonly List<nn.Module<Tensor, Tensor>> _models = [];
 
+    /// <summary>What students and baselines report about the digits their transfer set left out.</summary>
+    private readonly DigitReport _digits;
+
     public DistillationSetup(DistillationConfig config, RunContext context)
     {
         _config = config;
@@ -48,8 +51,6 @@ public sealed class DistillationSetup : IDisposable
 
     /// <summary>The teacher's steps per epoch.</summary>
     public int StepsPerEpoch { get; }
-
-    private readonly DigitReport _digits;
 
     /// <summary>0 when the teacher is reused: its phase then only evaluates it.</summary>
     public int TeacherEpochs { get; }
