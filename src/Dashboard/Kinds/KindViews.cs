@@ -16,11 +16,11 @@ public static class KindViews
     public static IServiceCollection AddKindViews(this IServiceCollection services)
     {
         services.AddKindView<DistillConfig, DistillForm, DistillPanels>(ExperimentKinds.Distill, (d, data) =>
-            Teacher(d) + $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {Epochs(d.Student.Epochs ?? d.Epochs)} each on {data.Digits(d)} digits.");
+            Teacher(d) + $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {Epochs(d.Student.Epochs ?? d.Epochs)} each on {data.Digits(d)} digits." + Transfer(d));
 
         services.AddKindView<TemperatureSweepConfig, DistillForm, SweepPanels>(ExperimentKinds.TemperatureSweep, (s, data) =>
             Teacher(s) + $"{Formats.Count(s.Temperatures.Count * s.Seeds.Count, "student")} ({Formats.Count(s.Temperatures.Count, "temperature")} × {Formats.Count(s.Seeds.Count, "seed")})" +
-            $"{(s.TrainBaseline ? $" and {Formats.Count(s.Seeds.Count, "baseline")}" : "")} for {Epochs(s.Student.Epochs ?? s.Epochs)} each on {data.Digits(s)} digits.");
+            $"{(s.TrainBaseline ? $" and {Formats.Count(s.Seeds.Count, "baseline")}" : "")} for {Epochs(s.Student.Epochs ?? s.Epochs)} each on {data.Digits(s)} digits." + Transfer(s));
 
         services.AddKindView<AutoencoderConfig, AutoencoderForm, AutoencoderPanels>(ExperimentKinds.Autoencoder, (a, data) =>
             a.Model == AutoencoderModel.Pca
@@ -62,6 +62,12 @@ public static class KindViews
 
     private static string Teacher(DistillationConfig d) =>
         d.TeacherRunId is null ? $"Trains a teacher for {Epochs(d.Teacher.Epochs ?? d.Epochs)}, then " : "Reuses a teacher, then trains ";
+
+    /// <summary>With a transfer set, what the students see instead of the teacher's digits.</summary>
+    private static string Transfer(DistillationConfig d) =>
+        d.TransferSize is null && d.OmitDigits is not { Count: > 0 } ? ""
+        : $" Students{(d.TrainBaseline ? " and baselines" : "")} see {(d.TransferSize is { } n ? $"{n:N0} of them" : "them")}" +
+          $"{(d.OmitDigits is { Count: > 0 } omit ? $" without {string.Join(", ", omit)}" : "")}; the teacher sees all.";
 
     private static string Epochs(int n) => Formats.Count(n, "epoch");
 

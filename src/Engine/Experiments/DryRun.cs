@@ -12,12 +12,24 @@ public static class DryRun
     public const int TrainSize = 200;
     public const int BatchSize = 100;
 
-    public static JsonObject Config(IExperimentDefinition definition, int epochs = 2)
+    /// <param name="preset">A preset's fields, laid over the defaults before they are shrunk (so a preset's own
+    /// epoch counts shrink too).</param>
+    public static JsonObject Config(IExperimentDefinition definition, int epochs = 2, JsonObject? preset = null)
     {
         var json = ExperimentCatalog.ToJsonObject(definition.CreateDefault());
+        foreach (var (key, value) in preset ?? [])
+            json[key] = value is JsonObject fields && json[key] is JsonObject defaults ? Merge(defaults, fields) : value?.DeepClone();
         SetEpochs(json, epochs);
         (json["trainSize"], json["batchSize"]) = (TrainSize, BatchSize);
         return json;
+    }
+
+    /// <summary>A nested preset object changes only the fields it names, as binding it onto the defaults does.</summary>
+    private static JsonObject Merge(JsonObject defaults, JsonObject fields)
+    {
+        var merged = (JsonObject)defaults.DeepClone();
+        foreach (var (key, value) in fields) merged[key] = value?.DeepClone();
+        return merged;
     }
 
     private static void SetEpochs(JsonObject node, int epochs)

@@ -17,7 +17,24 @@ public sealed class ClassifierData : IDisposable
         (TestX, TestY) = Load(mnist, mnist.Test, device);
         TestIndices = mnist.Test;
         Mnist = mnist;
+        _ownsEvaluation = true;
     }
+
+    /// <summary>Other training rows, the same validation and test tensors (owned by <paramref name="source"/>).</summary>
+    private ClassifierData(ClassifierData source, int[] trainIndices, Device device)
+    {
+        TrainIndices = trainIndices;
+        (TrainX, TrainY) = Load(source.Mnist, trainIndices, device);
+        (ValidationX, ValidationY, TestX, TestY) = (source.ValidationX, source.ValidationY, source.TestX, source.TestY);
+        TestIndices = source.TestIndices;
+        Mnist = source.Mnist;
+    }
+
+    private readonly bool _ownsEvaluation;
+
+    /// <summary>The same split trained on other rows (a student's transfer set); validation and test are shared,
+    /// so every model is scored on the very same tensors. Dispose it before this one.</summary>
+    public ClassifierData WithTrain(int[] trainIndices) => new(this, trainIndices, TrainX.device);
 
     /// <summary>A run's split, with a log line saying where the digits came from and how many train.</summary>
     public static ClassifierData ForRun(Shared.Experiments.ExperimentConfig config, RunContext context)
@@ -31,6 +48,7 @@ public sealed class ClassifierData : IDisposable
     public MnistData Mnist { get; }
     public int[] TrainIndices { get; }
     public int[] TestIndices { get; }
+    public int[] ValidationIndices => Mnist.Validation;
     public Tensor TrainX { get; }
     public Tensor TrainY { get; }
     public Tensor ValidationX { get; }
@@ -68,7 +86,10 @@ public sealed class ClassifierData : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in new[] { TrainX, TrainY, ValidationX, ValidationY, TestX, TestY })
+        TrainX.Dispose();
+        TrainY.Dispose();
+        if (!_ownsEvaluation) return;
+        foreach (var t in new[] { ValidationX, ValidationY, TestX, TestY })
             t.Dispose();
     }
 }

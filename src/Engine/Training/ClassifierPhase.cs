@@ -32,12 +32,15 @@ public sealed class ClassifierPhase : TrainingPhase
     private readonly int _jitter;
     private readonly string _randomStream;
     private readonly torch.Generator _random;
+    private readonly DigitReport _digits;
     private int[] _order = [];
 
     /// <param name="seed">The seed of this model's data order and draws: the run's, or one seed of a sweep.</param>
+    /// <param name="digits">Digits its training data left out, reported apart (and bias-corrected) at the end.</param>
     public ClassifierPhase(PhasePlan plan, nn.Module<Tensor, Tensor> model, ClassifierData data, ClassifierObjective objective,
-        Shared.Experiments.ExperimentConfig config, int seed, int jitter = 0, string? randomStream = null) : base(plan)
+        Shared.Experiments.ExperimentConfig config, int seed, int jitter = 0, string? randomStream = null, DigitReport? digits = null) : base(plan)
     {
+        _digits = digits ?? DigitReport.None;
         _jitter = jitter;
         _randomStream = randomStream ?? plan.Role;
         _model = model;
@@ -94,7 +97,7 @@ public sealed class ClassifierPhase : TrainingPhase
     }
 
     /// <summary>Final test accuracy, error count and size into the summary; the test-set logits stored so the
-    /// temperature panels can recompute p_i(T) without retraining.</summary>
+    /// temperature panels can recompute p_i(T) without retraining; per-digit results (<see cref="DigitReport.Write"/>).</summary>
     public override void Complete(long globalStep, RunContext context)
     {
         _model.eval();
@@ -112,6 +115,12 @@ public sealed class ClassifierPhase : TrainingPhase
             _data.TestIndices, _data.Mnist.GatherLabels(_data.TestIndices).Select(l => (int)l).ToArray(), logits.ToFloats());
         context.Artifact(StoredLogits.ArtifactName(Role), "application/json", globalStep, "logits",
             JsonSerializer.SerializeToUtf8Bytes(stored, VinulaJson.Options));
+
+        _digits.Write(Role, stored.Logits, stored.Labels, stored.Classes, globalStep, context, () =>
+        {
+            using var validation = Logits(_data.ValidationX);
+            return (validation.ToFloats(), [.. _data.Mnist.GatherLabels(_data.ValidationIndices).Select(l => (int)l)]);
+        });
     }
 
     /// <summary>Logits of the model in eval mode for a whole split, in chunks.</summary>

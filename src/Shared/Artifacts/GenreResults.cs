@@ -1,8 +1,9 @@
 namespace Vinula.Shared.Artifacts;
 
 /// <summary>
-/// One classifier's confusion matrix on the test passages: <c>Counts[t][p]</c> = passages of true genre t predicted
-/// as p (rows true, columns predicted), so each row sums to that genre's test passages.
+/// One classifier's confusion matrix on the test split (Brown passages by genre, or MNIST digits):
+/// <c>Counts[t][p]</c> = examples of true class t predicted as p (rows true, columns predicted), so each row sums
+/// to that class's test examples.
 /// </summary>
 public sealed record ConfusionMatrix(string Role, IReadOnlyList<string> Labels, int[][] Counts)
 {

@@ -2,8 +2,12 @@ using System.Globalization;
 
 namespace Vinula.Shared.Artifacts;
 
-/// <summary>One finished model of a sweep: a student at (T, seed), or a baseline of a seed (T = null).</summary>
-public sealed record SweepModel(string Role, double? Temperature, int Seed, double TestAccuracy, double ValAccuracy);
+/// <summary>One finished model of a sweep: a student at (T, seed), or a baseline of a seed (T = null). With
+/// <c>omitDigits</c>: its test accuracy on the omitted digits, and (with <c>biasCorrection</c>) after the bias
+/// chosen on validation; <c>DigitAccuracy</c> holds its test accuracy per digit 0–9.</summary>
+public sealed record SweepModel(string Role, double? Temperature, int Seed, double TestAccuracy, double ValAccuracy,
+    double? OmittedAccuracy = null, double? OmittedAccuracyCorrected = null, double? BiasCorrection = null,
+    IReadOnlyList<double>? DigitAccuracy = null);
 
 /// <summary>What a sweep has found so far, as stored in <c>sweep.json</c>; the Run page draws it.</summary>
 public sealed record SweepResults(
@@ -11,7 +15,8 @@ public sealed record SweepResults(
     IReadOnlyList<int> Seeds,
     double? TeacherTestAccuracy,
     IReadOnlyList<SweepModel> Students,
-    IReadOnlyList<SweepModel> Baselines)
+    IReadOnlyList<SweepModel> Baselines,
+    IReadOnlyList<double>? TeacherDigitAccuracy = null)
 {
     public const string ArtifactName = "sweep.json";
 

@@ -74,6 +74,19 @@ public abstract class DistillationConfig : ExperimentConfig
 
     /// <summary>Also train the same student from scratch on labels, same seed, as the baseline.</summary>
     public bool TrainBaseline { get; set; } = true;
+
+    /// <summary>Training digits the student and its baseline see (their transfer set); null = all that
+    /// <c>omitDigits</c> leaves. Drawn from the seed, stratified by digit; the teacher always trains on the whole
+    /// training split, so a small transfer set shows how much the soft targets carry (Hinton et al. 2015, §3).</summary>
+    public int? TransferSize { get; set; }
+
+    /// <summary>Digits left out of the transfer set (e.g. [3]); the teacher still sees them. Hinton et al. 2015, §3:
+    /// a student that never saw a 3 still recognises most test 3s from the teacher's soft targets.</summary>
+    public List<int> OmitDigits { get; set; } = [];
+
+    /// <summary>After training, add one bias to the omitted digits' logits, chosen on the validation slice (never
+    /// the test set), and report accuracy before and after (Hinton et al. 2015, §3).</summary>
+    public bool BiasCorrection { get; set; }
 }
 
 /// <summary>Teacher → student on MNIST with softened targets (Hinton, Vinyals &amp; Dean 2015). Defaults: ~40 s on

@@ -71,6 +71,7 @@ public static class FieldLabels
         ["student.channels"] = "Student convolution channels",
         ["temperatures"] = "Temperatures",
         ["seeds"] = "Seeds",
+        ["omitDigits"] = "Omitted digits",
     };
 
     public static string? For(string path) => Labels.GetValueOrDefault(path);

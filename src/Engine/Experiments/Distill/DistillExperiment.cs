@@ -37,6 +37,8 @@ public sealed class DistillExperiment : ExperimentDefinition<DistillConfig>
             new JsonObject { ["student"] = new JsonObject { ["hidden"] = new JsonArray(16) }, ["temperature"] = 3 }),
         new("Labels only (α = 0)", "α = 0 turns the soft term off: the 'distilled' student is a second baseline.",
             new JsonObject { ["alpha"] = 0.0 }),
+        new(DarkKnowledgePresets.NoThreesName, DarkKnowledgePresets.NoThreesDistill, DarkKnowledgePresets.NoThrees()),
+        new(DarkKnowledgePresets.SmallTransferName, DarkKnowledgePresets.SmallTransferDistill, DarkKnowledgePresets.SmallTransfer()),
     ];
 
     protected override void Validate(DistillConfig config, IRunLibrary library, ValidationErrors errors)

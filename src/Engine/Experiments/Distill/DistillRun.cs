@@ -5,8 +5,9 @@ namespace Vinula.Engine.Experiments.Distill;
 
 /// <summary>
 /// A distill run: teacher (trained, or loaded from <c>teacherRunId</c>), then the student on the teacher's
-/// softened outputs, then optionally the same student from scratch (same seed, same data order) as the
-/// baseline. Summary: each model's test accuracy and size, and the gap recovered.
+/// softened outputs, then optionally the same student from scratch (same seed, same data order, same transfer
+/// set) as the baseline. Summary: each model's test accuracy (overall and per digit) and size, the gap recovered,
+/// and with <c>omitDigits</c> the omitted digits' accuracy before and after the bias correction.
 /// </summary>
 public sealed class DistillRun : IExperimentRun
 {
@@ -57,6 +58,13 @@ public sealed class DistillRun : IExperimentRun
             && s.TryGetValue("student.test_accuracy", out var student)
             && DistillationSetup.GapRecovered(1 - teacher, 1 - baseline, 1 - student) is { } gap)
             s["gap_recovered"] = gap;
+        // One student, so the chosen bias needs no role (PRODUCT.md: bias_correction).
+        if (s.Remove($"{StudentRole}.bias_correction", out var bias))
+            s["bias_correction"] = bias;
+        if (s.TryGetValue($"{StudentRole}.omitted_accuracy", out var omitted))
+            context.Log($"omitted digits {string.Join(", ", _config.OmitDigits.Order())} on test: student {omitted:P1}" +
+                        (s.TryGetValue($"{StudentRole}.omitted_accuracy_corrected", out var corrected) ? $" ({corrected:P1} after the bias correction)" : "") +
+                        (s.TryGetValue($"{BaselineRole}.omitted_accuracy", out var scratch) ? $", baseline {scratch:P1}" : "") + ".");
         context.Log($"done: teacher {Pct(s, "teacher")}, student {Pct(s, "student")}" +
                     (s.ContainsKey("baseline.test_accuracy") ? $", baseline {Pct(s, "baseline")}" : "") + ".");
     }

@@ -22,6 +22,35 @@ public static class DistillationRules
         errors.Range("jitter", config.Jitter, 0, 8);
         if (config.TeacherRunId is { } teacherRunId)
             CheckTeacherRun(teacherRunId, library, errors);
+        CheckTransferSet(config, errors);
+    }
+
+    /// <summary><c>omitDigits</c>: distinct digits 0–9, not all ten; <c>transferSize</c>: at least one digit of each
+    /// kept class (it is stratified), at most the training digits; <c>biasCorrection</c> needs a digit to correct.</summary>
+    private static void CheckTransferSet(DistillationConfig config, ValidationErrors errors)
+    {
+        var omit = config.OmitDigits ?? [];
+        for (var i = 0; i < omit.Count; i++)
+        {
+            if (omit[i] is < 0 or >= Data.MnistData.Classes)
+                errors.Add($"omitDigits[{i}]", $"omitDigits[{i}] must be a digit from 0 to 9; got {omit[i]}.");
+            else if (omit.IndexOf(omit[i]) < i)
+                errors.Add($"omitDigits[{i}]", $"omitDigits[{i}] repeats digit {omit[i]}.");
+        }
+        var kept = Data.MnistData.Classes - omit.Where(d => d is >= 0 and < Data.MnistData.Classes).Distinct().Count();
+        if (kept == 0)
+            errors.Add("omitDigits", "omitDigits must keep at least one digit for the student to learn from.");
+        if (config.TransferSize is { } size)
+        {
+            if (size < Math.Max(kept, 1))
+                errors.Add("transferSize", $"transferSize must be at least {Math.Max(kept, 1)} (one digit of each kept class); got {size}.");
+            else if (config.TrainSize is { } train && size > train)
+                errors.Add("transferSize", $"transferSize must be at most trainSize ({train}), the digits the teacher trains on; got {size}.");
+            else if (size > 10_000_000)
+                errors.Add("transferSize", $"transferSize must be at most 10,000,000; got {size}.");
+        }
+        if (config.BiasCorrection && omit.Count == 0)
+            errors.Add("biasCorrection", "biasCorrection corrects the omitted digits' logits: list at least one digit in omitDigits.");
     }
 
     private static void CheckModel(string role, ClassifierConfig model, int batchSize, ValidationErrors errors)

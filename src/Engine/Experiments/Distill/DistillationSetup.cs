@@ -27,17 +27,29 @@ public sealed class DistillationSetup : IDisposable
     private readonly byte[]? _reusedTeacher;
     private readonly List<nn.Module<Tensor, Tensor>> _models = [];
 
+    /// <summary>What students and baselines report about the digits their transfer set left out.</summary>
+    private readonly DigitReport _digits;
+
     public DistillationSetup(DistillationConfig config, RunContext context)
     {
         _config = config;
         (_teacherConfig, _reusedTeacher) = config.TeacherRunId is { } id ? LoadTeacher(id, context) : (config.Teacher, null);
         Data = ClassifierData.ForRun(config, context);
+        Transfer = TransferSet.IsNarrowed(config) ? NarrowedTransferSet(config, Data, context) : Data;
         StepsPerEpoch = Data.StepsPerEpoch(config.BatchSize);
         TeacherEpochs = _reusedTeacher is null ? config.Teacher.Epochs ?? config.Epochs : 0;
         StudentEpochs = config.Student.Epochs ?? config.Epochs;
+        _digits = new DigitReport([.. config.OmitDigits.Order()], config.BiasCorrection && config.OmitDigits.Count > 0);
     }
 
+    /// <summary>The teacher's data: always the run's whole training split, whatever the transfer set leaves out.</summary>
     public ClassifierData Data { get; }
+
+    /// <summary>The students' and baselines' data: <see cref="Data"/> itself, or its transfer set
+    /// (<c>omitDigits</c> removed, then <c>transferSize</c> drawn), scored on the same validation and test tensors.</summary>
+    public ClassifierData Transfer { get; }
+
+    /// <summary>The teacher's steps per epoch.</summary>
     public int StepsPerEpoch { get; }
 
     /// <summary>0 when the teacher is reused: its phase then only evaluates it.</summary>
@@ -52,7 +64,7 @@ public sealed class DistillationSetup : IDisposable
 
     public PhasePlan TeacherPlan => new(TeacherRole, TeacherEpochs, StepsPerEpoch);
 
-    public PhasePlan StudentPlan(string role) => new(role, StudentEpochs, StepsPerEpoch);
+    public PhasePlan StudentPlan(string role) => new(role, StudentEpochs, Transfer.StepsPerEpoch(_config.BatchSize));
 
     public TrainingPhase StartTeacher(PhasePlan plan, RunContext context)
     {
@@ -67,10 +79,29 @@ public sealed class DistillationSetup : IDisposable
         return new ClassifierPhase(plan, Teacher, Data, ClassifierPhase.CrossEntropy, _config, _config.Seed, _config.Jitter);
     }
 
-    /// <summary>A student (or, with <see cref="ClassifierPhase.CrossEntropy"/>, a baseline) of one seed.</summary>
+    /// <summary>A student (or, with <see cref="ClassifierPhase.CrossEntropy"/>, a baseline) of one seed, on the
+    /// transfer set; both report the omitted digits, and (with <c>biasCorrection</c>) fit the correction.</summary>
     public TrainingPhase StartStudent(PhasePlan plan, int seed, ClassifierObjective objective, RunContext context) =>
-        new ClassifierPhase(plan, NewModel(_config.Student, seed, StudentStream, context.Device), Data, objective,
-            _config, seed, _config.Jitter, randomStream: StudentStream);
+        new ClassifierPhase(plan, NewModel(_config.Student, seed, StudentStream, context.Device), Transfer, objective,
+            _config, seed, _config.Jitter, randomStream: StudentStream, digits: _digits);
+
+    /// <summary>
+    /// The transfer set, logged with what it holds. A <c>transferSize</c> above what is left after the omission
+    /// takes all that is left, and says so.
+    /// </summary>
+    private static ClassifierData NarrowedTransferSet(DistillationConfig config, ClassifierData data, RunContext context)
+    {
+        var omit = config.OmitDigits.ToHashSet();
+        var indices = TransferSet.Select(data.TrainIndices, data.Mnist.Labels, omit, config.TransferSize, config.Seed);
+        var kept = data.TrainIndices.Count(i => !omit.Contains(data.Mnist.Labels[i]));
+        if (config.TransferSize is { } size && size > kept)
+            context.Log($"transfer set: transferSize {size:N0} is more than the {kept:N0} training digits left; using all of them.");
+        context.Log($"transfer set: students and baselines train on {indices.Length:N0} digits" +
+                    (omit.Count > 0 ? $" without {string.Join(", ", omit.Order())}" : "") +
+                    (config.TransferSize is not null ? ", stratified by digit" : "") +
+                    $"; the teacher on all {data.TrainCount:N0}.");
+        return data.WithTrain(indices);
+    }
 
     /// <summary>
     /// Soft targets from the teacher in eval mode (no dropout) on the student's own batch, jitter included: the
@@ -122,6 +153,7 @@ public sealed class DistillationSetup : IDisposable
     {
         foreach (var model in _models) model.Dispose();
         _models.Clear();
+        if (!ReferenceEquals(Transfer, Data)) Transfer.Dispose();
         Data.Dispose();
     }
 }

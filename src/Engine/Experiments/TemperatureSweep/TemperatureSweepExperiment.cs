@@ -27,6 +27,8 @@ public sealed class TemperatureSweepExperiment : ExperimentDefinition<Temperatur
             new JsonObject { ["temperatures"] = new JsonArray(1, 4, 20), ["seeds"] = new JsonArray(1), ["trainSize"] = 1000 }),
         new("Wide sweep, three seeds", "T from 0.5 to 50 on a log grid, three seeds: the full curve with its spread (several minutes).",
             new JsonObject { ["temperatures"] = new JsonArray(0.5, 1, 2, 4, 8, 16, 32, 50), ["seeds"] = new JsonArray(1, 2, 3) }),
+        new(DarkKnowledgePresets.NoThreesName, DarkKnowledgePresets.NoThreesSweep, DarkKnowledgePresets.NoThreesSweepConfig()),
+        new(DarkKnowledgePresets.SmallTransferName, DarkKnowledgePresets.SmallTransferSweep, DarkKnowledgePresets.SmallTransferSweepConfig()),
     ];
 
     protected override void Validate(TemperatureSweepConfig config, IRunLibrary library, ValidationErrors errors)
