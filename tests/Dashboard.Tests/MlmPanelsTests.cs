@@ -17,9 +17,10 @@ namespace Vinula.Dashboard.Tests;
 /// guesses as text, and the New page's task switch loading the task's defaults.</summary>
 public sealed class MlmPanelsTests : DashboardContext
 {
-    private void StoreFinishedMlmRun(string id, IReadOnlyList<int> seedLayers)
+    private void StoreFinishedMlmRun(string id, IReadOnlyList<int> seedLayers, Action<TextDistillConfig>? change = null)
     {
         var config = TextDistillConfig.ForTask(TextDistillTask.Mlm);
+        change?.Invoke(config);
         var run = new RunDocument
         {
             Id = id, Name = id, Kind = ExperimentKinds.TextDistill, CreatedAt = DateTime.UtcNow,
@@ -70,6 +71,41 @@ public sealed class MlmPanelsTests : DashboardContext
         Assert.Empty(guesses.QuerySelectorAll("b b, td b:not(:first-child) b"));
         Assert.DoesNotContain(guesses.QuerySelectorAll("b"), b => b.TextContent == "bold");
         Assert.Single(guesses.QuerySelectorAll(".mlm-right")); // only the teacher guessed the word
+    }
+
+    [Fact]
+    public void UseAsTeacherOpensTheMaskedLmFormWithThatTeacherItsVocabularyAndNoTeacherFields()
+    {
+        StoreFinishedMlmRun("t1", [0, 2], c => { c.VocabularySize = 700; c.Teacher.Layers = 6; });
+        Store.SaveCheckpoint("t1", Vinula.Engine.Training.Checkpoint.NameFor("teacher"), [1, 2, 3]);
+        Render<MudPopoverProvider>();
+        var runPage = Render<Components.Pages.Run.RunPage>(p => p.Add(x => x.Id, "t1"));
+        var link = runPage.WaitForElement("[data-testid='use-as-teacher']").GetAttribute("href");
+        Assert.Equal("/new/text-distill?teacher=t1", link);
+
+        var nav = Services.GetRequiredService<NavigationManager>();
+        nav.NavigateTo(link!);
+        var page = Render<NewExperimentPage>(p => p.Add(x => x.Kind, ExperimentKinds.TextDistill));
+        Assert.Contains("Its 6 layers × 64", page.Markup);
+        Assert.Empty(page.FindAll("[data-testid='teacher.layers']"));
+        Assert.Contains("700", page.FindAll("input").Select(i => i.GetAttribute("value")));
+        Assert.False(page.Find("[data-testid='start']").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void AGenreRunOffersNoTeacherToReuse()
+    {
+        var run = new RunDocument { Id = "g1", Name = "g1", Kind = ExperimentKinds.TextDistill, CreatedAt = DateTime.UtcNow,
+            ConfigJson = ExperimentCatalog.ToJson(new TextDistillConfig()).GetRawText() };
+        run.SetStatus(RunStatus.Queued, DateTime.UtcNow);
+        run.SetStatus(RunStatus.Running, DateTime.UtcNow);
+        run.SetStatus(RunStatus.Completed, DateTime.UtcNow);
+        Store.Insert(run);
+        Store.SaveCheckpoint("g1", Vinula.Engine.Training.Checkpoint.NameFor("teacher"), [1, 2, 3]);
+        Render<MudPopoverProvider>();
+        var page = Render<Components.Pages.Run.RunPage>(p => p.Add(x => x.Id, "g1"));
+        page.WaitForAssertion(() => Assert.Contains("Clone", page.Markup));
+        Assert.Empty(page.FindAll("[data-testid='use-as-teacher']"));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class TextDistillExperiment : ExperimentDefinition<TextDistillConf
             new JsonObject { ["temperature"] = 10, ["alpha"] = 0.9 }),
         new("Labels only (α = 0)", "α = 0 turns the soft term off: the 'distilled' student is a second baseline.",
             new JsonObject { ["alpha"] = 0.0 }),
-        new("Masked LM: DistilBERT, scaled down", "A 4-layer BERT-style teacher pretrained on Brown with dynamic masking, a 2-layer student initialised from teacher layers 0 and 2 with DistilBERT's triple loss, and the same student from random weights on the masked-LM loss alone; about 4 minutes on 2 cores. Look at the masked-token accuracy against the 'always the most frequent word' line, and at what share of the teacher's accuracy the student keeps with how many fewer parameters.",
+        new("Masked LM: DistilBERT, scaled down", "A 4-layer BERT-style teacher pretrained on Brown with dynamic masking, a 2-layer student initialised from teacher layers 0 and 2 with DistilBERT's triple loss, and the same student from random weights on the masked-LM loss alone; 3–4 minutes on 2 idle cores (reuse its teacher with 'Use as teacher' to skip the longest part). Look at the masked-token accuracy against the 'always the most frequent word' line, and at what share of the teacher's accuracy the student keeps with how many fewer parameters.",
             new JsonObject { ["task"] = "mlm" }),
         new("Masked LM: student from random weights", "The same masked-LM run with initFromTeacherLayers = [] (nothing copied from the teacher): how much of DistilBERT's result is the initialisation?",
             new JsonObject { ["task"] = "mlm", ["initFromTeacherLayers"] = new JsonArray() }),
@@ -105,14 +105,12 @@ public sealed class TextDistillExperiment : ExperimentDefinition<TextDistillConf
         run.Config.TryGetProperty("task", out var task) && task.ValueKind == JsonValueKind.String && task.GetString() == "mlm";
 
     /// <summary>With <c>teacherRunId</c>, the stored config takes the reused run's teacher, vocabulary size and passage
-    /// length: they make the teacher (the vocabulary is rebuilt from the same training files, so the ids agree).</summary>
+    /// length (<see cref="TextDistillConfig.ReuseTeacher"/>).</summary>
     protected override void Resolve(TextDistillConfig config, IRunLibrary library)
     {
-        if (config.TeacherRunId is not { } runId || library.Find(runId) is not { } run
-            || run.Config.Deserialize<TextDistillConfig>(Vinula.Shared.VinulaJson.Options) is not { } source) return;
-        config.Teacher = source.Teacher;
-        config.VocabularySize = source.VocabularySize;
-        config.PassageTokens = source.PassageTokens;
+        if (config.TeacherRunId is { } runId && library.Find(runId) is { } run
+            && run.Config.Deserialize<TextDistillConfig>(Vinula.Shared.VinulaJson.Options) is { } source)
+            config.ReuseTeacher(runId, source);
     }
 
     /// <summary>The masked-LM student shares the teacher's width; its layers and the teacher layers that seed them

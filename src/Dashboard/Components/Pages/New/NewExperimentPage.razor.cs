@@ -72,6 +72,12 @@ public partial class NewExperimentPage
         }
         if (_config is DistillationConfig distillation && Teacher is not null)
             distillation.TeacherRunId = Teacher;
+        if (_config is TextDistillConfig text && Teacher is not null)
+        {
+            if (text.Task != TextDistillTask.Mlm) text.UseTaskDefaults(TextDistillTask.Mlm);
+            text.TeacherRunId = Teacher;
+            _definition.Resolve(text, Runs.Library); // its architecture, vocabulary and passage length, shown at once
+        }
         Validate();
     }
 
@@ -90,6 +96,11 @@ public partial class NewExperimentPage
         {
             // Keep a chosen teacher run: presets describe architectures and losses, not which run to reuse.
             if (config is DistillationConfig d && _config is DistillationConfig old) d.TeacherRunId = old.TeacherRunId;
+            if (config is TextDistillConfig { Task: TextDistillTask.Mlm } t && _config is TextDistillConfig { TeacherRunId: { } reused })
+            {
+                t.TeacherRunId = reused;
+                _definition!.Resolve(t, Runs.Library);
+            }
             _parseErrors.Clear();
             _config = config;
         }

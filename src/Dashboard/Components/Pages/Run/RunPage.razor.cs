@@ -27,6 +27,16 @@ public partial class RunPage : IDisposable
     private RunLive _live = new("");
     private List<RunLogLine> _logs = [];
     private bool _hasTeacher;
+
+    /// <summary>The kind whose New page can reuse this run's teacher: MNIST teachers serve distill (and sweeps),
+    /// masked-LM teachers text-distill; a genre teacher is not reused (it trains in a couple of minutes).</summary>
+    private string? TeacherFor => _run?.Kind switch
+    {
+        ExperimentKinds.Distill or ExperimentKinds.TemperatureSweep => ExperimentKinds.Distill,
+        ExperimentKinds.TextDistill when _run.Config.TryGetProperty("task", out var task) && task.ValueKind == System.Text.Json.JsonValueKind.String
+            && task.GetString() == "mlm" => ExperimentKinds.TextDistill,
+        _ => null,
+    };
     private bool _hasCheckpoint;
     private IDisposable? _subscription;
     private string? _loadedId;
