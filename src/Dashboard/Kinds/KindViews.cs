@@ -45,8 +45,9 @@ public static class KindViews
             SampleQuality | Homotopy);
 
         services.AddKindView<TextDistillConfig, TextDistillForm, TextDistillPanels>(ExperimentKinds.TextDistill, (t, _) => t.Task == TextDistillTask.Mlm
-            ? $"Pretrains a {t.Teacher.Layers}-layer masked LM for {Epochs(t.Teacher.Epochs ?? t.Epochs)}, then a {(t.Student.Layers ?? (t.Teacher.Layers + 1) / 2)}-layer student{(t.TrainBaseline ? " and a baseline" : "")} " +
-              $"for {Epochs(t.Student.Epochs ?? t.Epochs)} each ({t.BatchSize} × {t.GradientAccumulation} passages a step) on {(t.TrainSize is { } m ? m.ToString("N0") : "about 14,000")} Brown passages; 3–4 minutes on 2 idle cores with the defaults (the teacher takes most of it)."
+            ? (t.TeacherRunId is null ? $"Pretrains a {t.Teacher.Layers}-layer masked LM for {Epochs(t.Teacher.Epochs ?? t.Epochs)}, then" : $"Reuses a {t.Teacher.Layers}-layer masked LM, then trains") +
+              $" a {(t.Student.Layers ?? (t.Teacher.Layers + 1) / 2)}-layer student{(t.TrainBaseline ? " and a baseline" : "")} " +
+              $"for {Epochs(t.Student.Epochs ?? t.Epochs)} each ({t.BatchSize} × {t.GradientAccumulation} passages a step) on {(t.TrainSize is { } m ? m.ToString("N0") : "about 14,000")} Brown passages; {(t.TeacherRunId is null ? "3–4 minutes on 2 idle cores with the defaults (the teacher takes most of it)" : "about a minute on 2 idle cores")}."
             : $"Trains a Transformer teacher for {Epochs(t.Teacher.Epochs ?? t.Epochs)}, then a student{(t.TrainBaseline ? " and a baseline" : "")} for {Epochs(t.Student.Epochs ?? t.Epochs)} each" +
               $"{(t.TrainBagOfWords ? " and a bag-of-words model" : "")} on {(t.TrainSize is { } n ? n.ToString("N0") : "about 7,500")} Brown passages; 2–3 minutes on 2 cores with the defaults (the teacher takes most of it).");
 

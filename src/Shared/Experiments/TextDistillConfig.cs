@@ -164,6 +164,7 @@ public sealed class TextDistillConfig : ExperimentConfig
     public void UseTaskDefaults(TextDistillTask task)
     {
         var d = ForTask(task);
+        if (task != TextDistillTask.Mlm) TeacherRunId = null; // only a masked-LM teacher is reused
         (Task, Epochs, BatchSize, LearningRate, TrainSize) = (d.Task, d.Epochs, d.BatchSize, d.LearningRate, d.TrainSize);
         (Teacher, Student, GradientAccumulation) = (d.Teacher, d.Student, d.GradientAccumulation);
         (PassageTokens, VocabularySize, TrainBagOfWords, BagOfWordsLearningRate) = (d.PassageTokens, d.VocabularySize, d.TrainBagOfWords, d.BagOfWordsLearningRate);

@@ -77,6 +77,7 @@ public partial class NewExperimentPage
             if (text.Task != TextDistillTask.Mlm) text.UseTaskDefaults(TextDistillTask.Mlm);
             text.TeacherRunId = Teacher;
             _definition.Resolve(text, Runs.Library); // its architecture, vocabulary and passage length, shown at once
+            _preset = null; // no preset is a reused teacher's masked LM
         }
         Validate();
     }
