@@ -24,7 +24,7 @@ public delegate MlmOutput MlmObjective(Tensor input, Tensor targets, Tensor ids)
 /// masked-token accuracy; per epoch the test masked-token accuracy and cross-entropy on the fixed test masks; at the
 /// end those, the validation accuracy, the size, and a few test passages with the model's guesses.
 /// </summary>
-public sealed class MlmPhase : TrainingPhase
+public sealed class MlmPhase : TextModelPhase
 {
     /// <summary>Test passages whose masked words the page shows with each model's guesses.</summary>
     public const int ExamplePassages = 6;
@@ -32,17 +32,13 @@ public sealed class MlmPhase : TrainingPhase
     private readonly MaskedLanguageModel _model;
     private readonly MlmData _data;
     private readonly MlmObjective _objective;
-    private readonly TorchSharp.Modules.Adam _optimizer;
     private readonly int _batchSize;
     private readonly int _accumulation;
     private readonly double _maskProbability;
-    private readonly int _seed;
-    private readonly string _randomStream;
-    private readonly torch.Generator _random;
-    private int[] _order = [];
 
     public MlmPhase(PhasePlan plan, MaskedLanguageModel model, MlmData data, MlmObjective objective, double learningRate,
-        int batchSize, int accumulation, double maskProbability, int seed, string randomStream) : base(plan)
+        int batchSize, int accumulation, double maskProbability, int seed, string randomStream)
+        : base(plan, model, data.TrainCount, learningRate, seed, randomStream)
     {
         _model = model;
         _data = data;
@@ -50,11 +46,6 @@ public sealed class MlmPhase : TrainingPhase
         _batchSize = batchSize;
         _accumulation = accumulation;
         _maskProbability = maskProbability;
-        _seed = seed;
-        _randomStream = randomStream;
-        _optimizer = torch.optim.Adam(model.parameters(), learningRate);
-        _random = Seeds.Generator(seed, Seeds.Of(randomStream));
-        model.DrawDropoutFrom(_random);
     }
 
     /// <summary>Optimiser steps an epoch: every training passage once, <paramref name="accumulation"/> micro-batches a step.</summary>
@@ -71,18 +62,11 @@ public sealed class MlmPhase : TrainingPhase
         return new MlmOutput(new LossTerms(F.cross_entropy(logits, words)), logits, words);
     };
 
-    public override void BeginEpoch(int epoch)
-    {
-        _model.train();
-        _order = Data.Subsets.EpochOrder(_data.TrainCount, _seed, epoch);
-        _random.Reseed(_seed, Seeds.Of(_randomStream), epoch);
-    }
-
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
     {
         var first = step * _accumulation;
         var micro = Math.Min(_accumulation, _data.Batches(_batchSize) - first);
-        _optimizer.zero_grad();
+        Optimizer.zero_grad();
         double loss = 0;
         double[] parts = [];
         string[] names = [];
@@ -91,8 +75,8 @@ public sealed class MlmPhase : TrainingPhase
         {
             // Each micro-batch's activations go as soon as its gradients are in: memory stays one micro-batch's.
             using var scope = torch.NewDisposeScope();
-            var ids = _data.Batch(_order, first + k, _batchSize);
-            var (input, targets) = DynamicMasking.Apply(ids, _maskProbability, _data.Vocabulary.Size, _random);
+            var ids = _data.Batch(Order, first + k, _batchSize);
+            var (input, targets) = DynamicMasking.Apply(ids, _maskProbability, _data.Vocabulary.Size, Random);
             var (terms, logits, words) = _objective(input, targets, ids);
             terms.Loss.div(micro).backward();
             loss += terms.Loss.item<float>() / micro;
@@ -101,7 +85,7 @@ public sealed class MlmPhase : TrainingPhase
             correct += logits.argmax(-1).eq(words).sum().item<long>();
             asked += words.shape[0];
         }
-        _optimizer.step();
+        Optimizer.step();
 
         var values = new List<StepValue>(2 + parts.Length) { new("train_loss", (float)loss) };
         for (var i = 0; i < parts.Length; i++) values.Add(new StepValue(names[i], (float)parts[i]));
@@ -166,17 +150,6 @@ public sealed class MlmPhase : TrainingPhase
         }
     }
 
-    public override void Save(BinaryWriter writer) => SaveState(writer, _model, _optimizer);
-
-    public override void Load(BinaryReader reader) => LoadState(reader, _model, _optimizer);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (!disposing) return;
-        _optimizer.Dispose();
-        _model.DrawDropoutFrom(null); // the teacher outlives its phase, and only runs in eval mode after it
-        _random.Dispose();
-    }
 }
 
 /// <summary>Scoring a masked language model on fixed masks.</summary>

@@ -18,50 +18,32 @@ public delegate LossTerms TextObjective(Tensor logits, Tensor labels, Tensor row
 /// step the loss and the batch accuracy, per epoch the test cross-entropy and accuracy; at the end the test
 /// accuracy, balanced accuracy (mean recall over genres), validation accuracy, size and the confusion matrix.
 /// </summary>
-public sealed class TextClassifierPhase : TrainingPhase
+public sealed class TextClassifierPhase : TextModelPhase
 {
-    private readonly nn.Module<Tensor, Tensor> _model;
     private readonly GenreData _data;
     private readonly TextObjective _objective;
-    private readonly TorchSharp.Modules.Adam _optimizer;
     private readonly int _batchSize;
-    private readonly int _seed;
-    private readonly string _randomStream;
-    private readonly torch.Generator _random;
-    private int[] _order = [];
 
     public TextClassifierPhase(PhasePlan plan, nn.Module<Tensor, Tensor> model, GenreData data, TextObjective objective,
-        double learningRate, int batchSize, int seed, string randomStream) : base(plan)
+        double learningRate, int batchSize, int seed, string randomStream)
+        : base(plan, model, data.Train.Count, learningRate, seed, randomStream)
     {
-        _model = model;
         _data = data;
         _objective = objective;
         _batchSize = batchSize;
-        _seed = seed;
-        _randomStream = randomStream;
-        _optimizer = torch.optim.Adam(model.parameters(), learningRate);
-        _random = Seeds.Generator(seed, Seeds.Of(randomStream));
-        model.DrawDropoutFrom(_random);
     }
 
     /// <summary>Plain cross-entropy on labels: the teacher's, the baseline's and the bag of words' objective.</summary>
     public static TextObjective CrossEntropy { get; } = (logits, labels, _) => new LossTerms(F.cross_entropy(logits, labels));
 
-    public override void BeginEpoch(int epoch)
-    {
-        _model.train();
-        _order = Data.Subsets.EpochOrder(_data.Train.Count, _seed, epoch);
-        _random.Reseed(_seed, Seeds.Of(_randomStream), epoch);
-    }
-
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
     {
-        var (rows, x, y) = _data.Batch(_order, step, _batchSize);
-        _optimizer.zero_grad();
-        var logits = _model.forward(x);
+        var (rows, x, y) = _data.Batch(Order, step, _batchSize);
+        Optimizer.zero_grad();
+        var logits = Model.forward(x);
         var terms = _objective(logits, y, rows);
         terms.Loss.backward();
-        _optimizer.step();
+        Optimizer.step();
 
         var values = new List<StepValue>(2 + terms.Parts.Length) { new("train_loss", terms.Loss.item<float>()) };
         values.AddRange(terms.Parts.Select(p => new StepValue(p.Name, p.Value.item<float>())));
@@ -91,27 +73,16 @@ public sealed class TextClassifierPhase : TrainingPhase
         s[$"{Role}.test_accuracy"] = Accuracy(logits, _data.TestY);
         s[$"{Role}.test_balanced_accuracy"] = matrix.BalancedAccuracy();
         s[$"{Role}.val_accuracy"] = Accuracy(Logits(_data.ValidationX), _data.ValidationY);
-        s[$"{Role}.params"] = _model.ParameterCount();
+        s[$"{Role}.params"] = Model.ParameterCount();
         context.Artifact(ConfusionMatrix.ArtifactName(Role), "application/json", globalStep, ConfusionMatrix.Group,
             JsonSerializer.SerializeToUtf8Bytes(matrix, VinulaJson.Options));
     }
 
     /// <summary>Logits of the model in eval mode for a whole split, in chunks of the training batch size.</summary>
-    public Tensor Logits(Tensor x) => TextModels.Logits(_model, x, TextModels.EvalBatch);
+    public Tensor Logits(Tensor x) => TextModels.Logits(Model, x, TextModels.EvalBatch);
 
     private static double Accuracy(Tensor logits, Tensor y) => logits.argmax(-1).eq(y).to(ScalarType.Float32).mean().item<float>();
 
-    public override void Save(BinaryWriter writer) => SaveState(writer, _model, _optimizer);
-
-    public override void Load(BinaryReader reader) => LoadState(reader, _model, _optimizer);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (!disposing) return;
-        _optimizer.Dispose();
-        _model.DrawDropoutFrom(null); // the teacher outlives its phase, and only runs in eval mode after it
-        _random.Dispose();
-    }
 }
 
 /// <summary>Evaluation helpers every text classifier shares.</summary>
