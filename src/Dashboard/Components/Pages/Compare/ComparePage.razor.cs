@@ -16,8 +16,6 @@ namespace Vinula.Dashboard.Components.Pages.Compare;
 /// matters (runs, metric, log scale) is in the URL.</summary>
 public partial class ComparePage
 {
-    private static readonly string[] Palette = ["#7c5cff", "#14b8a6", "#f59e0b", "#ef4444", "#3b82f6", "#a855f7", "#84cc16", "#ec4899"];
-
     private List<RunDto> _runs = [];
     private readonly Dictionary<string, Dictionary<string, List<MetricPoint>>> _metrics = [];
     private IReadOnlyList<string> _seriesNames = [];
@@ -41,6 +39,10 @@ public partial class ComparePage
     [SupplyParameterFromQuery(Name = "runs")] public string? RunIds { get; set; }
     [SupplyParameterFromQuery(Name = "metric")] public string? Series { get; set; }
     [SupplyParameterFromQuery(Name = "logy")] public bool LogY { get; set; }
+    [SupplyParameterFromQuery(Name = "x")] public string? XAxisName { get; set; }
+
+    /// <summary>Each model's own epochs unless the URL asks for global steps.</summary>
+    private CompareAxis Axis => XAxisName == "step" ? CompareAxis.Step : CompareAxis.Epoch;
 
     [Inject] private RunService Runs { get; set; } = default!;
     [Inject] private RunStore Store { get; set; } = default!;
@@ -62,7 +64,7 @@ public partial class ComparePage
             _differences = ConfigDiff.Differences([.. _runs.Select(r => r.Config)]);
             _summaryKeys = [.. _runs.SelectMany(r => r.Summary.Keys).Distinct().Order(StringComparer.Ordinal)];
         }
-        Series ??= _seriesNames.Contains("student/test_accuracy") ? "student/test_accuracy" : _seriesNames.FirstOrDefault();
+        Series ??= DefaultMetric.For([.. _runs.Select(r => (IReadOnlyCollection<string>)_metrics[r.Id].Keys)]);
         FillChart();
         if (_chart is not null) await _chart.React();
     }
@@ -73,27 +75,27 @@ public partial class ComparePage
         _data.Clear();
         for (var i = 0; i < _runs.Count; i++)
         {
-            var points = Series is not null && _metrics[_runs[i].Id].TryGetValue(Series, out var p) ? p : [];
+            var metrics = _metrics[_runs[i].Id];
+            var points = Series is not null && metrics.TryGetValue(Series, out var p) ? p : [];
+            var xs = Axis == CompareAxis.Step || Series is null
+                ? points.Select(q => (object)q.Step).ToList()
+                : EpochAxis.Positions(points, EpochAxis.EpochEnds(Series, metrics)).Select(x => (object)x).ToList();
             _data.Add(new Scatter
             {
                 Name = _runs[i].Name,
-                Mode = ModeFlag.Lines,
-                X = points.Select(q => (object)q.Step).ToList(),
+                Mode = points.Count <= 60 ? ModeFlag.Lines | ModeFlag.Markers : ModeFlag.Lines,
+                X = xs,
                 Y = points.Select(q => (object)q.Value).ToList(),
-                Line = new Line { Color = Palette[i % Palette.Length], Width = 2 },
+                Line = new Line { Color = RunColors.Of(_runs[i].Id), Width = 2 },
+                Marker = new Marker { Color = RunColors.Of(_runs[i].Id), Size = 5 },
             });
         }
+        _layout.XAxis[0].Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = Axis == CompareAxis.Step ? "global step" : "epoch (each model's own)" };
         _layout.YAxis[0].Type = LogY ? YType.Log : YType.Linear;
         _layout.YAxis[0].Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = Series ?? "" };
     }
 
-    private double? Best(string key)
-    {
-        var values = _runs.Where(r => r.Summary.ContainsKey(key)).Select(r => r.Summary[key]).ToList();
-        if (values.Count < 2 || key.EndsWith(".params", StringComparison.Ordinal) || key is "temperature" or "alpha") return null;
-        var lowerIsBetter = key.Contains("loss") || key.Contains("error") || key.Contains("mse") || key.Contains("nll");
-        return lowerIsBetter ? values.Min() : values.Max();
-    }
+    private double? Best(string key) => SummaryBest.Of(key, [.. _runs.Where(r => r.Summary.ContainsKey(key)).Select(r => r.Summary[key])]);
 
     private static string Format(string key, double value) =>
         key.EndsWith("accuracy", StringComparison.Ordinal) || key == "gap_recovered"
@@ -101,6 +103,8 @@ public partial class ComparePage
             : value.ToString("0.####", CultureInfo.InvariantCulture);
 
     private void SetSeries(string value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("metric", value), replace: true);
+
+    private void SetAxis(CompareAxis value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("x", value == CompareAxis.Step ? "step" : null), replace: true);
 
     private void SetLogY(bool value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("logy", value ? "true" : null), replace: true);
 }
