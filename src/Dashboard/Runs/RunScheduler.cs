@@ -85,13 +85,14 @@ public sealed class RunScheduler(
         }
     }
 
-    /// <summary>On shutdown, running runs stop at their next step and are stored as interrupted; wait briefly
-    /// for them so their last metrics and status reach the database.</summary>
+    /// <summary>On shutdown, running runs stop at their next step and are stored as interrupted; wait for them, as
+    /// long as the host's shutdown timeout allows, so their last metrics and status reach the database. Not a shorter
+    /// fixed wait: a run thread still inside libtorch (a long evaluation) when the process exits can abort it in
+    /// native code, seen once after cancelling a text run.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!_active.IsEmpty && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+        while (!_active.IsEmpty && !cancellationToken.IsCancellationRequested)
             await Task.Delay(50, CancellationToken.None);
     }
 
