@@ -60,10 +60,10 @@ public static class EpochAxis
 /// Compare page and in every selection.</summary>
 public static class RunColors
 {
+    /// <summary>Ten hues far enough apart to tell lines apart (near twins such as sky and blue left out).</summary>
     private static readonly string[] Palette =
     [
-        "#7c5cff", "#14b8a6", "#f59e0b", "#ef4444", "#3b82f6", "#a855f7", "#84cc16", "#ec4899",
-        "#0ea5e9", "#f97316", "#22c55e", "#6366f1", "#e11d48", "#0d9488", "#ca8a04", "#9333ea",
+        "#7c5cff", "#14b8a6", "#f59e0b", "#ef4444", "#3b82f6", "#a855f7", "#84cc16", "#ec4899", "#64748b", "#a16207",
     ];
 
     /// <summary>The colour of run <paramref name="runId"/>: FNV-1a of its id, modulo the palette (stable across
