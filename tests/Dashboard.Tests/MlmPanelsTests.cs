@@ -64,6 +64,7 @@ public sealed class MlmPanelsTests : DashboardContext
         Assert.Contains("88", comparison);
         Assert.Contains("40 %", comparison);
         Assert.Contains("22.00", page.Find("[data-testid='score-student']").TextContent);
+        Assert.Contains("epoch by epoch", page.Find("[data-testid='student-vs-baseline']").Closest(".mud-paper")!.TextContent);
 
         // Passage words and guesses are text: the tag in the corpus never becomes an element.
         var guesses = page.Find("[data-testid='mlm-predictions']");
