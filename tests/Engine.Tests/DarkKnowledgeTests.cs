@@ -15,20 +15,7 @@ public class DarkKnowledgeTests
 {
     private static Data.MnistData Mnist => TestData.Datasets.Mnist;
 
-    private static DistillConfig Tiny(Action<DistillConfig>? change = null)
-    {
-        var config = new DistillConfig
-        {
-            Epochs = 2,
-            TrainSize = 600,
-            BatchSize = 100,
-            LearningRate = 1e-2,
-            Teacher = new TeacherConfig { Model = ClassifierModel.Mlp, Hidden = [64], Dropout = 0.1, Epochs = null },
-            Student = new StudentConfig { Hidden = [32] },
-        };
-        change?.Invoke(config);
-        return config;
-    }
+    private static DistillConfig Tiny(Action<DistillConfig>? change = null) => DistillRunTests.Tiny(change);
 
     private static (MemorySink Sink, Dictionary<string, double> Summary) Run(IExperimentDefinition definition, ExperimentConfig config)
     {

@@ -12,7 +12,8 @@ namespace Vinula.Engine.Tests;
 /// <summary>Tiny dry runs of the distill kind through the real runner on real MNIST.</summary>
 public class DistillRunTests
 {
-    private static DistillConfig Tiny(Action<DistillConfig>? change = null)
+    /// <summary>A distill config that trains in seconds (MLP teacher, 600 digits); the dark-knowledge tests use it too.</summary>
+    internal static DistillConfig Tiny(Action<DistillConfig>? change = null)
     {
         var config = new DistillConfig
         {
