@@ -25,7 +25,9 @@ public sealed partial class LiveControlsJourneyTests(VinulaApp app, ITestOutputH
         var status = page.GetByTestId("run-status").Locator("[data-status]");
         await Expect(status).ToHaveAttributeAsync("data-status", "running", new() { Timeout = 60_000 });
         await page.GetByTestId("pause").ClickAsync();
-        await Expect(status).ToHaveAttributeAsync("data-status", "paused");
+        // A run pauses between two training steps, and a GAN's first step waits for its setup, which on a fresh
+        // machine includes training the sample-quality classifier once (CI saw "preparing" for over 15 s).
+        await Expect(status).ToHaveAttributeAsync("data-status", "paused", new() { Timeout = 120_000 });
 
         var samples = page.GetByTestId("images-samples");
         var image = samples.GetByTestId("image");
