@@ -81,7 +81,7 @@ public sealed class CompareTests : DashboardContext
             {
                 Id = id, Name = name, Kind = ExperimentKinds.Distill, CreatedAt = DateTime.UtcNow,
                 ConfigJson = ExperimentCatalog.ToJson(new DistillConfig { Temperature = temperature }).GetRawText(),
-                Summary = new() { ["student.test_accuracy"] = temperature / 20, ["student.params"] = 1000 },
+                Summary = new() { ["student.test_accuracy"] = temperature / 20, ["student.params"] = 1000, ["student.accuracy_kept"] = 0.5 },
             };
             run.SetStatus(RunStatus.Queued, DateTime.UtcNow);
             run.SetStatus(RunStatus.Running, DateTime.UtcNow);
@@ -102,5 +102,7 @@ public sealed class CompareTests : DashboardContext
         var marked = page.FindAll("[data-testid='summary-table'] td[data-best]");
         Assert.Equal("50.00%", Assert.Single(marked).TextContent.Replace(" ", "")); // accuracy yes, params (a tie, and a size) no
         Assert.Contains("epoch (each model", page.Markup);
+        var kept = page.FindAll("[data-testid='summary-table'] tr").First(r => r.TextContent.Contains("accuracy_kept"));
+        Assert.Contains("50.00", kept.TextContent); // a share, shown as one (0.5 would read as a number)
     }
 }

@@ -98,7 +98,7 @@ public partial class ComparePage
     private double? Best(string key) => SummaryBest.Of(key, [.. _runs.Where(r => r.Summary.ContainsKey(key)).Select(r => r.Summary[key])]);
 
     private static string Format(string key, double value) =>
-        key.EndsWith("accuracy", StringComparison.Ordinal) || key == "gap_recovered"
+        key.Contains("accuracy", StringComparison.Ordinal) || key is "gap_recovered" or "student.params_saved"
             ? value.ToString("P2", CultureInfo.InvariantCulture)
             : value.ToString("0.####", CultureInfo.InvariantCulture);
 
