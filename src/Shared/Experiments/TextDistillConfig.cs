@@ -149,6 +149,12 @@ public sealed class TextDistillConfig : ExperimentConfig
     /// shows), a small vocabulary (so the embeddings do not dwarf the layers) and shorter passages.</summary>
     public static TextDistillConfig ForTask(TextDistillTask task) => task == TextDistillTask.Mlm ? MlmDefaults() : new TextDistillConfig();
 
+    /// <summary>Whether a stored text-distill config (JSON) is of the masked-LM task: the runs whose teacher can be
+    /// reused.</summary>
+    public static bool IsMaskedLm(JsonElement config) =>
+        config.ValueKind == JsonValueKind.Object && config.TryGetProperty("task", out var task)
+        && task.ValueKind == JsonValueKind.String && task.GetString() == "mlm";
+
     /// <summary>Reuses the teacher of run <paramref name="runId"/>, whose config is <paramref name="source"/>: its
     /// architecture, vocabulary size and passage length make the teacher (the vocabulary is rebuilt from the same
     /// training files, so the ids agree), so they replace this config's.</summary>

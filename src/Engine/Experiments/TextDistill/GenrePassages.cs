@@ -56,6 +56,25 @@ public static class GenrePassages
 
     public static List<Passage> Of(IEnumerable<BrownFile> files, Vocabulary vocabulary, int maxTokens) =>
         [.. files.SelectMany(f => Cut(f.Sentences, maxTokens).Select(p => new Passage(f.Name, f.Genre, vocabulary.Encode(p))))];
+
+    /// <summary><paramref name="size"/> of the passages, stratified by genre and drawn from the seed (all of them when
+    /// <paramref name="size"/> is null or not smaller).</summary>
+    public static List<Passage> Subset(List<Passage> passages, int? size, int seed)
+    {
+        if (size is not { } n || n >= passages.Count) return passages;
+        var genres = passages.Select(p => (byte)p.Genre).ToArray();
+        return [.. Subsets.Stratified(Enumerable.Range(0, passages.Count).ToArray(), genres, n, seed).Select(i => passages[i])];
+    }
+
+    /// <summary>The passages' ids as one tensor [n, maxTokens], padded with 0 (&lt;pad&gt;).</summary>
+    public static Tensor Ids(IReadOnlyList<Passage> passages, int maxTokens)
+    {
+        var ids = new long[passages.Count * maxTokens];
+        for (var i = 0; i < passages.Count; i++)
+            for (var j = 0; j < passages[i].Tokens.Length; j++)
+                ids[i * maxTokens + j] = passages[i].Tokens[j];
+        return tensor(ids, [passages.Count, maxTokens]);
+    }
 }
 
 /// <summary>
@@ -70,13 +89,7 @@ public sealed class GenreData : IDisposable
         Genres = brown.Genres;
         MaxTokens = maxTokens;
         Vocabulary = Vocabulary.Build(brown.Train.SelectMany(f => f.Sentences), vocabularySize);
-        var train = GenrePassages.Of(brown.Train, Vocabulary, maxTokens);
-        if (trainSize is { } size)
-        {
-            var labels = train.Select(p => (byte)p.Genre).ToArray();
-            train = [.. Subsets.Stratified(Enumerable.Range(0, train.Count).ToArray(), labels, size, seed).Select(i => train[i])];
-        }
-        Train = train;
+        Train = GenrePassages.Subset(GenrePassages.Of(brown.Train, Vocabulary, maxTokens), trainSize, seed);
         Validation = GenrePassages.Of(brown.Validation, Vocabulary, maxTokens);
         Test = GenrePassages.Of(brown.Test, Vocabulary, maxTokens);
         (TrainX, TrainY) = Tensors(Train);
@@ -125,14 +138,8 @@ public sealed class GenreData : IDisposable
         return idf;
     }
 
-    private (Tensor X, Tensor Y) Tensors(IReadOnlyList<Passage> passages)
-    {
-        var ids = new long[passages.Count * MaxTokens]; // zeros: <pad>
-        for (var i = 0; i < passages.Count; i++)
-            for (var j = 0; j < passages[i].Tokens.Length; j++)
-                ids[i * MaxTokens + j] = passages[i].Tokens[j];
-        return (tensor(ids, [passages.Count, MaxTokens]), tensor(passages.Select(p => (long)p.Genre).ToArray(), ScalarType.Int64));
-    }
+    private (Tensor X, Tensor Y) Tensors(IReadOnlyList<Passage> passages) =>
+        (GenrePassages.Ids(passages, MaxTokens), tensor(passages.Select(p => (long)p.Genre).ToArray(), ScalarType.Int64));
 
     private GenrePassageStats Describe(BrownCorpus brown)
     {

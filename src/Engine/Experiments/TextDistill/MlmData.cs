@@ -27,18 +27,13 @@ public sealed class MlmData : IDisposable
     {
         MaxTokens = maxTokens;
         Vocabulary = Vocabulary.Build(brown.Train.SelectMany(f => f.Sentences), vocabularySize);
-        var train = GenrePassages.Of(brown.Train, Vocabulary, maxTokens);
-        if (trainSize is { } size && size < train.Count)
-        {
-            var genres = train.Select(p => (byte)p.Genre).ToArray();
-            train = [.. Subsets.Stratified(Enumerable.Range(0, train.Count).ToArray(), genres, size, seed).Select(i => train[i])];
-        }
+        var train = GenrePassages.Subset(GenrePassages.Of(brown.Train, Vocabulary, maxTokens), trainSize, seed);
         TrainCount = train.Count;
-        TrainX = Ids(train);
+        TrainX = GenrePassages.Ids(train, maxTokens);
         using var random = Seeds.Generator(EvaluationSeed, Seeds.Of("mlm-evaluation"));
-        ValidationX = Ids(EvenlySpaced(GenrePassages.Of(brown.Validation, Vocabulary, maxTokens)));
+        ValidationX = GenrePassages.Ids(EvenlySpaced(GenrePassages.Of(brown.Validation, Vocabulary, maxTokens)), maxTokens);
         (ValidationInput, ValidationTargets) = DynamicMasking.Apply(ValidationX, maskProbability, Vocabulary.Size, random);
-        TestX = Ids(EvenlySpaced(GenrePassages.Of(brown.Test, Vocabulary, maxTokens)));
+        TestX = GenrePassages.Ids(EvenlySpaced(GenrePassages.Of(brown.Test, Vocabulary, maxTokens)), maxTokens);
         (TestInput, TestTargets) = DynamicMasking.Apply(TestX, maskProbability, Vocabulary.Size, random);
         (MostFrequent, MostFrequentAccuracy) = MostFrequentBaseline(train);
     }
@@ -92,15 +87,6 @@ public sealed class MlmData : IDisposable
         passages.Count <= EvaluationPassages
             ? passages
             : [.. Enumerable.Range(0, EvaluationPassages).Select(i => passages[(int)((long)i * passages.Count / EvaluationPassages)])];
-
-    private Tensor Ids(IReadOnlyList<Passage> passages)
-    {
-        var ids = new long[passages.Count * MaxTokens]; // zeros: <pad>
-        for (var i = 0; i < passages.Count; i++)
-            for (var j = 0; j < passages[i].Tokens.Length; j++)
-                ids[i * MaxTokens + j] = passages[i].Tokens[j];
-        return tensor(ids, [passages.Count, MaxTokens]);
-    }
 
     public void Dispose()
     {

@@ -93,16 +93,13 @@ public sealed class TextDistillExperiment : ExperimentDefinition<TextDistillConf
             errors.Add("teacherRunId", "Only the masked-LM task can reuse a teacher; the genre teacher trains in a couple of minutes.");
         else if (run is null)
             errors.Add("teacherRunId", $"No run '{runId}' exists.");
-        else if (run.Kind != ExperimentKinds.TextDistill || !IsMlm(run))
+        else if (run.Kind != ExperimentKinds.TextDistill || !TextDistillConfig.IsMaskedLm(run.Config))
             errors.Add("teacherRunId", $"Run '{runId}' is not a masked-LM text-distill run; its teacher cannot be reused here.");
         else if (run.Status != Vinula.Shared.Runs.RunStatus.Completed)
             errors.Add("teacherRunId", $"Run '{runId}' is {run.Status.ToString().ToLowerInvariant()}; only a completed run's teacher can be reused.");
         else if (!library.HasCheckpoint(runId, Checkpoint.NameFor(TextDistillRun.TeacherRole)))
             errors.Add("teacherRunId", $"Run '{runId}' has no stored teacher (it reused one itself, or its checkpoint was deleted).");
     }
-
-    private static bool IsMlm(StoredRun run) =>
-        run.Config.TryGetProperty("task", out var task) && task.ValueKind == JsonValueKind.String && task.GetString() == "mlm";
 
     /// <summary>With <c>teacherRunId</c>, the stored config takes the reused run's teacher, vocabulary size and passage
     /// length (<see cref="TextDistillConfig.ReuseTeacher"/>).</summary>

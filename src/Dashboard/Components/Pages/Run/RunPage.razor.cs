@@ -33,8 +33,7 @@ public partial class RunPage : IDisposable
     private string? TeacherFor => _run?.Kind switch
     {
         ExperimentKinds.Distill or ExperimentKinds.TemperatureSweep => ExperimentKinds.Distill,
-        ExperimentKinds.TextDistill when _run.Config.TryGetProperty("task", out var task) && task.ValueKind == System.Text.Json.JsonValueKind.String
-            && task.GetString() == "mlm" => ExperimentKinds.TextDistill,
+        ExperimentKinds.TextDistill when TextDistillConfig.IsMaskedLm(_run.Config) => ExperimentKinds.TextDistill,
         _ => null,
     };
     private bool _hasCheckpoint;
