@@ -37,6 +37,8 @@ public abstract class DashboardContext : BunitContext
         Services.AddSingleton<AnalysisService>();
         Services.AddKindViews();
         Services.AddSingleton(new Components.Live.EtaDisplay(TimeProvider.System));
+        // As in the browser's circuit (a prerender is tested through the server's HTML).
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     protected RunStore Store => Services.GetRequiredService<RunStore>();

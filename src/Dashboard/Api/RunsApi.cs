@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Vinula.Dashboard.Curves;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
 using Vinula.Engine.Experiments;
@@ -23,7 +24,8 @@ public static class RunsApi
         api.MapGet("/{id}", Get).WithSummary("One run with its config, summary and progress.");
         api.MapMethods("/{id}", ["PATCH"], UpdateAsync).WithSummary("Rename, retag or annotate a run, or set a live run's slow motion (slowMotionMs).")
             .Accepts<UpdateRunRequest>("application/json");
-        api.MapGet("/{id}/metrics", Metrics).WithSummary("Metric series as [step, value, unixMs] triples, or long-form CSV with ?format=csv.");
+        api.MapGet("/{id}/metrics", Metrics).WithSummary("Metric series as [step, value, unixMs] triples, or long-form CSV with ?format=csv; " +
+            "?maxPoints=N thins each longer series to about N points, keeping every stretch's lowest and highest value and both ends.");
         api.MapGet("/{id}/logs", Logs).WithSummary("The run's log lines.");
         api.MapGet("/{id}/artifacts", Artifacts).WithSummary("The run's stored files.");
         api.MapGet("/{id}/artifacts/{name}", Artifact).WithSummary("One stored file's bytes.");
@@ -78,10 +80,14 @@ public static class RunsApi
         return outcome.Succeeded ? TypedResults.Ok(outcome.Value!) : TypedResults.ValidationProblem(outcome.Errors!);
     }
 
-    private static IResult Metrics(string id, string? format, RunStore store)
+    private static IResult Metrics(string id, string? format, int? maxPoints, RunStore store)
     {
+        if (maxPoints is < 4)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["maxPoints"] = ["maxPoints must be at least 4 (both ends and one bucket's low and high)."] });
         if (!store.Exists(id)) return NotFoundRun(id);
         var series = store.Metrics(id);
+        if (maxPoints is { } max)
+            series = series.ToDictionary(s => s.Key, s => Downsampling.MinMax(s.Value, p => p.Value, max).ToList(), StringComparer.Ordinal);
         if (string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))
         {
             var csv = new StringBuilder("series,step,value,time\n");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
+using Vinula.Dashboard.Curves;
 using Vinula.Engine.Experiments;
 using Vinula.Shared;
 using Vinula.Shared.Experiments;
@@ -46,7 +47,8 @@ public sealed record TrainingData(int? TrainCount)
 /// <summary>
 /// One experiment kind on the dashboard: its form (a <c>KindForm&lt;TConfig&gt;</c>, on the New page), its panels (a
 /// <c>KindPanels&lt;TConfig&gt;</c>, on the Run page's Training tab), the shared panels it has, and the one-line
-/// estimate beside Start. Registered once, in <see cref="KindViews"/>.
+/// estimate beside Start, and the x axis its curves open on (each model's epochs where a run trains models one after
+/// another and the point is to compare them). Registered once, in <see cref="KindViews"/>.
 /// </summary>
 public sealed record DashboardKind(
     string Kind,
@@ -54,7 +56,8 @@ public sealed record DashboardKind(
     Type Form,
     Type Panels,
     PanelCapabilities Capabilities,
-    Func<ExperimentConfig, TrainingData, string> Estimate)
+    Func<ExperimentConfig, TrainingData, string> Estimate,
+    CurveAxis DefaultAxis = CurveAxis.Step)
 {
     public bool Has(PanelCapabilities capability) => (Capabilities & capability) == capability;
 }
@@ -115,13 +118,14 @@ public static class KindRegistration
     /// <summary>Registers one kind's dashboard views: <typeparamref name="TForm"/> edits a
     /// <typeparamref name="TConfig"/> on the New page, <typeparamref name="TPanels"/> draws a run of it.</summary>
     public static IServiceCollection AddKindView<TConfig, TForm, TPanels>(this IServiceCollection services, string kind,
-        Func<TConfig, TrainingData, string> estimate, PanelCapabilities capabilities = PanelCapabilities.None)
+        Func<TConfig, TrainingData, string> estimate, PanelCapabilities capabilities = PanelCapabilities.None,
+        CurveAxis defaultAxis = CurveAxis.Step)
         where TConfig : ExperimentConfig
         where TForm : IComponent
         where TPanels : IComponent
     {
         services.AddSingleton(new DashboardKind(kind, typeof(TConfig), typeof(TForm), typeof(TPanels), capabilities,
-            (config, data) => estimate((TConfig)config, data)));
+            (config, data) => estimate((TConfig)config, data), defaultAxis));
         return services;
     }
 }

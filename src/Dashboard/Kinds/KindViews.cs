@@ -1,6 +1,7 @@
 using Vinula.Dashboard.Components.Forms;
 using Vinula.Dashboard.Components.Live;
 using Vinula.Dashboard.Components.Pages.Run;
+using Vinula.Dashboard.Curves;
 using Vinula.Shared.Experiments;
 using static Vinula.Dashboard.Kinds.PanelCapabilities;
 
@@ -16,11 +17,13 @@ public static class KindViews
     public static IServiceCollection AddKindViews(this IServiceCollection services)
     {
         services.AddKindView<DistillConfig, DistillForm, DistillPanels>(ExperimentKinds.Distill, (d, data) =>
-            Teacher(d) + $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {Epochs(d.Student.Epochs ?? d.Epochs)} each on {data.Digits(d)} digits." + Transfer(d));
+            Teacher(d) + $"a student{(d.TrainBaseline ? " and a baseline" : "")} for {Epochs(d.Student.Epochs ?? d.Epochs)} each on {data.Digits(d)} digits." + Transfer(d),
+            defaultAxis: CurveAxis.Epoch);
 
         services.AddKindView<TemperatureSweepConfig, DistillForm, SweepPanels>(ExperimentKinds.TemperatureSweep, (s, data) =>
             Teacher(s) + $"{Formats.Count(s.Temperatures.Count * s.Seeds.Count, "student")} ({Formats.Count(s.Temperatures.Count, "temperature")} × {Formats.Count(s.Seeds.Count, "seed")})" +
-            $"{(s.TrainBaseline ? $" and {Formats.Count(s.Seeds.Count, "baseline")}" : "")} for {Epochs(s.Student.Epochs ?? s.Epochs)} each on {data.Digits(s)} digits." + Transfer(s));
+            $"{(s.TrainBaseline ? $" and {Formats.Count(s.Seeds.Count, "baseline")}" : "")} for {Epochs(s.Student.Epochs ?? s.Epochs)} each on {data.Digits(s)} digits." + Transfer(s),
+            defaultAxis: CurveAxis.Epoch);
 
         services.AddKindView<AutoencoderConfig, AutoencoderForm, AutoencoderPanels>(ExperimentKinds.Autoencoder, (a, data) =>
             a.Model == AutoencoderModel.Pca
@@ -49,7 +52,8 @@ public static class KindViews
               $" a {(t.Student.Layers ?? (t.Teacher.Layers + 1) / 2)}-layer student{(t.TrainBaseline ? " and a baseline" : "")} " +
               $"for {Epochs(t.Student.Epochs ?? t.Epochs)} each ({t.BatchSize} × {t.GradientAccumulation} passages a step) on {(t.TrainSize is { } m ? m.ToString("N0") : "about 14,000")} Brown passages; {(t.TeacherRunId is null ? "3–4 minutes on 2 idle cores with the defaults (the teacher takes most of it)" : "about a minute on 2 idle cores")}."
             : $"Trains a Transformer teacher for {Epochs(t.Teacher.Epochs ?? t.Epochs)}, then a student{(t.TrainBaseline ? " and a baseline" : "")} for {Epochs(t.Student.Epochs ?? t.Epochs)} each" +
-              $"{(t.TrainBagOfWords ? " and a bag-of-words model" : "")} on {(t.TrainSize is { } n ? n.ToString("N0") : "about 7,500")} Brown passages; 2–3 minutes on 2 cores with the defaults (the teacher takes most of it).");
+              $"{(t.TrainBagOfWords ? " and a bag-of-words model" : "")} on {(t.TrainSize is { } n ? n.ToString("N0") : "about 7,500")} Brown passages; 2–3 minutes on 2 cores with the defaults (the teacher takes most of it).",
+            defaultAxis: CurveAxis.Epoch);
 
         services.AddKindView<TextGanConfig, TextGanForm, TextGanPanels>(ExperimentKinds.TextGan, (t, _) =>
             $"Pretrains G for {Epochs(t.PretrainEpochs ?? t.Epochs)} and D for {Epochs(t.Epochs)}, then {Epochs(t.AdversarialEpochs ?? t.Epochs)} of REINFORCE " +

@@ -30,6 +30,12 @@ public static class Formats
 
     public static string Accuracy(double? value) => value is { } v ? v.ToString("P2", CultureInfo.InvariantCulture) : "—";
 
+    /// <summary>A summary number as a reader takes it: accuracies and shares as percentages, the rest as a number.</summary>
+    public static string Summary(string key, double value) =>
+        key.Contains("accuracy", StringComparison.Ordinal) || key is "gap_recovered" or "student.params_saved"
+            ? value.ToString("P2", CultureInfo.InvariantCulture)
+            : value.ToString("0.####", CultureInfo.InvariantCulture);
+
     public static string Millions(double parameters) => (parameters / 1e6).ToString(parameters < 1e5 ? "0.000" : "0.00", CultureInfo.InvariantCulture) + " M";
 
     /// <summary>The number a run is judged by, for the list: the student's accuracy for distillation.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Vinula.Dashboard.Components.Live;
+using Vinula.Dashboard.Curves;
 using Vinula.Dashboard.Kinds;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
@@ -44,6 +45,14 @@ public partial class RunPage : IDisposable
     [Parameter] public string Id { get; set; } = "";
     [SupplyParameterFromQuery] public string? Tab { get; set; }
     [SupplyParameterFromQuery(Name = "logy")] public bool LogY { get; set; }
+    [SupplyParameterFromQuery(Name = "x")] public string? XAxisName { get; set; }
+    [SupplyParameterFromQuery(Name = "smooth")] public string? SmoothingText { get; set; }
+    [SupplyParameterFromQuery(Name = "logx")] public bool LogX { get; set; }
+
+    /// <summary>How the curves are drawn, from the URL: the kind's default axis unless it names one.</summary>
+    private CurveView View => new(CurveView.ParseAxis(XAxisName) ?? DefaultAxis, CurveView.ParseSmoothing(SmoothingText), LogX, LogY);
+
+    private CurveAxis DefaultAxis => _view?.Kind.DefaultAxis ?? CurveAxis.Step;
 
     [Inject] private RunService Runs { get; set; } = default!;
     [Inject] private KindRegistry Kinds { get; set; } = default!;
@@ -67,7 +76,8 @@ public partial class RunPage : IDisposable
     {
         _subscription?.Dispose();
         _run = Runs.Get(Id);
-        if (_run is null) return;
+        // The prerender shows the run's headline only: the live page (and its subscription) is the circuit's.
+        if (_run is null || !RendererInfo.IsInteractive) return;
         _subscription = Bus.SubscribeRun(Id, OnEvent);
         _live = new RunLive(Id);
         foreach (var (series, points) in Store.Metrics(Id)) _live.Points[series] = points;
@@ -146,6 +156,15 @@ public partial class RunPage : IDisposable
         if (_disposed || index < 0 || index >= Tabs.Length || index == TabIndex) return;
         Nav.NavigateTo(Nav.GetUriWithQueryParameter("tab", index == 0 ? null : Tabs[index]), replace: true);
     }
+
+    /// <summary>The curves' axis, smoothing and log x into the URL (defaults left out, so links stay short).</summary>
+    private void SetView(CurveView view) =>
+        Nav.NavigateTo(Nav.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["x"] = view.Axis == DefaultAxis ? null : CurveView.UrlName(view.Axis),
+            ["smooth"] = CurveView.SmoothingUrl(view.Smoothing),
+            ["logx"] = view.LogX ? "true" : null,
+        }), replace: true);
 
     private void SetLogY(bool value) =>
         Nav.NavigateTo(Nav.GetUriWithQueryParameter("logy", value ? "true" : null), replace: true);
