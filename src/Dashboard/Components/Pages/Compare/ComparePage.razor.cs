@@ -41,6 +41,14 @@ public partial class ComparePage
     [SupplyParameterFromQuery(Name = "logy")] public bool LogY { get; set; }
     [SupplyParameterFromQuery(Name = "x")] public string? XAxisName { get; set; }
 
+    // The media views' state (CompareGrids, CompareTexts, CompareHomotopy): the epoch of every grid and text, the image
+    // group, the homotopy's two test digits and its t.
+    [SupplyParameterFromQuery(Name = "epoch")] public int? Epoch { get; set; }
+    [SupplyParameterFromQuery(Name = "grid")] public string? GridGroup { get; set; }
+    [SupplyParameterFromQuery(Name = "a")] public int? A { get; set; }
+    [SupplyParameterFromQuery(Name = "b")] public int? B { get; set; }
+    [SupplyParameterFromQuery(Name = "t")] public double? T { get; set; }
+
     /// <summary>Each model's own epochs unless the URL asks for global steps.</summary>
     private CompareAxis Axis => XAxisName == "step" ? CompareAxis.Step : CompareAxis.Epoch;
 
@@ -105,6 +113,16 @@ public partial class ComparePage
     private void SetSeries(string value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("metric", value), replace: true);
 
     private void SetAxis(CompareAxis value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("x", value == CompareAxis.Step ? "step" : null), replace: true);
+
+    private void SetEpoch(int value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("epoch", value), replace: true);
+
+    private void SetGridGroup(string value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("grid", value), replace: true);
+
+    private void SetA(int value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("a", value), replace: true);
+
+    private void SetB(int value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("b", value), replace: true);
+
+    private void SetT(double value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("t", value), replace: true);
 
     private void SetLogY(bool value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("logy", value ? "true" : null), replace: true);
 }
