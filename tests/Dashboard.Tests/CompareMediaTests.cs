@@ -61,6 +61,11 @@ public sealed class CompareMediaTests : DashboardContext
 
         grids.Find("input[type='range']").Input("3");
         Assert.Equal([3], asked); // the page owns the epoch (it goes into the URL); the component only reports it
+        // ... yet shows the new epoch at once, not the old one until the URL comes back.
+        Assert.Contains("Epoch 3 of 3", grids.Find("[data-testid='compare-grid-epoch']").TextContent);
+        grids.Render(p => p.Add(x => x.Epoch, 3)); // the URL caught up
+        grids.Render(p => p.Add(x => x.Epoch, 1)); // and the URL leads again
+        Assert.EndsWith("samples-e001.png", grids.FindAll("[data-testid='compare-grid-run']")[0].QuerySelector("img")!.GetAttribute("src"));
 
         // Without an epoch in the URL, the last one; the shorter run still shows its own "trained 1 epoch".
         grids.Render(p => p.Add(x => x.Epoch, (int?)null));

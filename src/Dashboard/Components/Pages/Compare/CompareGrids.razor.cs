@@ -13,6 +13,7 @@ public partial class CompareGrids
     private Dictionary<string, EpochImages> _images = [];
     private string? _imagesFor;
     private int _maxEpochs;
+    private int? _moving; // the slider's own value until the URL brings it back (see SetEpochAsync)
 
     [Parameter, EditorRequired] public IReadOnlyList<RunDto> Runs { get; set; } = [];
 
@@ -28,10 +29,11 @@ public partial class CompareGrids
 
     private string SelectedGroup => Group is { } g && _groups.Contains(g) ? g : _groups[0];
 
-    private int CurrentEpoch => Math.Clamp(Epoch ?? _maxEpochs, 1, Math.Max(1, _maxEpochs));
+    private int CurrentEpoch => _moving ?? Math.Clamp(Epoch ?? _maxEpochs, 1, Math.Max(1, _maxEpochs));
 
     protected override void OnParametersSet()
     {
+        if (_moving == Epoch) _moving = null;
         var runs = string.Join(',', Runs.Select(r => r.Id));
         if (_loadedFor != runs)
         {
@@ -62,5 +64,11 @@ public partial class CompareGrids
 
     private Task SetGroupAsync(string group) => GroupChanged.HasDelegate ? GroupChanged.InvokeAsync(group) : Task.CompletedTask;
 
-    private Task SetEpochAsync(int epoch) => EpochChanged.HasDelegate ? EpochChanged.InvokeAsync(epoch) : Task.CompletedTask;
+    /// <summary>Shows the new epoch at once and reports it; while the URL round trip is under way a render with the old
+    /// epoch would pull the slider back (a held arrow key lost steps).</summary>
+    private Task SetEpochAsync(int epoch)
+    {
+        _moving = epoch;
+        return EpochChanged.HasDelegate ? EpochChanged.InvokeAsync(epoch) : Task.CompletedTask;
+    }
 }

@@ -21,6 +21,7 @@ public sealed partial class CompareHomotopy : IDisposable
     private (int A, int B)? _fadeFor;
     private string[]? _fade;
     private string? _error;
+    private int? _moving; // the slider's own frame until the URL brings it back (see SetFrameAsync)
 
     [Parameter, EditorRequired] public IReadOnlyList<RunDto> Runs { get; set; } = [];
 
@@ -43,13 +44,16 @@ public sealed partial class CompareHomotopy : IDisposable
 
     private int RowB => B ?? Analysis.FirstTestRow(7) ?? 1;
 
-    private int Frame => (int)Math.Round(Math.Clamp(T ?? 0.5, 0, 1) * (Steps - 1));
+    private int Frame => _moving ?? UrlFrame;
+
+    private int UrlFrame => (int)Math.Round(Math.Clamp(T ?? 0.5, 0, 1) * (Steps - 1));
 
     /// <summary>One run's frames as data URLs, or why there are none.</summary>
     private sealed record Frames(string[]? Urls, string? Error);
 
     protected override async Task OnParametersSetAsync()
     {
+        if (_moving == UrlFrame) _moving = null;
         _error = null;
         if (!Runs.Any(r => Analysis.HasLatentModel(r.Kind))) return;
         if (Analysis.TestCount is null)
@@ -133,8 +137,13 @@ public sealed partial class CompareHomotopy : IDisposable
         return changed.HasDelegate ? changed.InvokeAsync(r) : Task.CompletedTask;
     }
 
-    private Task SetFrameAsync(int frame) =>
-        TChanged.HasDelegate ? TChanged.InvokeAsync(Math.Round(frame / (double)(Steps - 1), 2)) : Task.CompletedTask;
+    /// <summary>Shows the frame at once and reports t; while the URL round trip is under way a render with the old t
+    /// would pull the slider back (a held arrow key lost steps).</summary>
+    private Task SetFrameAsync(int frame)
+    {
+        _moving = frame;
+        return TChanged.HasDelegate ? TChanged.InvokeAsync(Math.Round(frame / (double)(Steps - 1), 2)) : Task.CompletedTask;
+    }
 
     public void Dispose()
     {

@@ -15,6 +15,7 @@ public partial class CompareTexts
     private Dictionary<string, IReadOnlyList<ArtifactInfo>> _texts = [];
     private readonly Dictionary<(string Run, string Name), TextSampleSet?> _read = [];
     private int _maxEpochs;
+    private int? _moving; // the slider's own value until the URL brings it back (see SetEpochAsync)
 
     [Parameter, EditorRequired] public IReadOnlyList<RunDto> Runs { get; set; } = [];
 
@@ -24,10 +25,11 @@ public partial class CompareTexts
 
     [Inject] private RunStore Store { get; set; } = default!;
 
-    private int CurrentEpoch => Math.Clamp(Epoch ?? _maxEpochs, 1, Math.Max(1, _maxEpochs));
+    private int CurrentEpoch => _moving ?? Math.Clamp(Epoch ?? _maxEpochs, 1, Math.Max(1, _maxEpochs));
 
     protected override void OnParametersSet()
     {
+        if (_moving == Epoch) _moving = null;
         var runs = string.Join(',', Runs.Select(r => r.Id));
         if (_loadedFor == runs) return;
         _loadedFor = runs;
@@ -56,5 +58,10 @@ public partial class CompareTexts
         _ => phase,
     };
 
-    private Task SetEpochAsync(int epoch) => EpochChanged.HasDelegate ? EpochChanged.InvokeAsync(epoch) : Task.CompletedTask;
+    /// <summary>Shows the new epoch at once and reports it (as CompareGrids does: no pull-back during the URL round trip).</summary>
+    private Task SetEpochAsync(int epoch)
+    {
+        _moving = epoch;
+        return EpochChanged.HasDelegate ? EpochChanged.InvokeAsync(epoch) : Task.CompletedTask;
+    }
 }
