@@ -33,8 +33,8 @@ public sealed partial record EpochImages(IReadOnlyDictionary<int, string> ByEpoc
     }
 
     /// <summary>The groups worth comparing by epoch: those where some run has an epoch's image (so a latent walk,
-    /// redrawn under one name, or a manifold per digit are not offered). Groups every run has come first, in the
-    /// order of <see cref="Preferred"/>, then the others.</summary>
+    /// redrawn under one name, or a manifold per digit are not offered). Groups more runs have come first (one every
+    /// run has is the default), then in the order of <see cref="Preferred"/>.</summary>
     public static IReadOnlyList<string> Groups(IReadOnlyList<IReadOnlyList<ArtifactInfo>> runs)
     {
         var perRun = runs.Select(artifacts => artifacts
@@ -43,7 +43,7 @@ public sealed partial record EpochImages(IReadOnlyDictionary<int, string> ByEpoc
         var all = perRun.SelectMany(g => g).Distinct().ToList();
         int Rank(string group) => Array.IndexOf(Preferred, group) is var i and >= 0 ? i : Preferred.Length;
         return [.. all
-            .OrderBy(g => perRun.All(r => r.Contains(g)) ? 0 : 1)
+            .OrderByDescending(g => perRun.Count(r => r.Contains(g)))
             .ThenBy(Rank)
             .ThenBy(g => g, StringComparer.Ordinal)];
     }
