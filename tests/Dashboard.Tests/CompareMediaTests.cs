@@ -131,6 +131,18 @@ public sealed class CompareMediaTests : DashboardContext
     }
 
     [Fact]
+    public void APrerenderNamesTheHomotopysRunsButRunsNoModel()
+    {
+        // A shared link's first HTML is thrown away when the circuit starts: encoding digits there would be paid twice.
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        var pca = Run("p", ExperimentKinds.Autoencoder, new AutoencoderConfig { Model = AutoencoderModel.Pca });
+        var panel = Render<CompareHomotopy>(p => p.Add(x => x.Runs, [pca]));
+        Assert.NotNull(panel.Find("[data-testid='compare-homotopy-connecting']"));
+        Assert.Empty(panel.FindAll("[data-testid='compare-homotopy-run']"));
+        Assert.DoesNotContain("MNIST is not in the dataset cache", panel.Markup); // it did not even look for the digits
+    }
+
+    [Fact]
     public void TheComparePageRendersTheEpochGroupDigitsAndTFromItsUrlAndWritesMovesBack()
     {
         // The homotopy needs the real test digits; PCA refits from them, so no checkpoint is needed.
@@ -138,6 +150,7 @@ public sealed class CompareMediaTests : DashboardContext
         _ = datasets.Mnist;
         Services.AddSingleton(datasets);
         TorchSetup.Initialise(new EngineOptions { Threads = 1 });
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // as in the browser's circuit
         Run("p4", ExperimentKinds.Autoencoder, new AutoencoderConfig { Model = AutoencoderModel.Pca, LatentDim = 4, TrainSize = 300 },
             "reconstructions-e001.png", "reconstructions-e002.png");
         Run("p16", ExperimentKinds.Autoencoder, new AutoencoderConfig { Model = AutoencoderModel.Pca, LatentDim = 16, TrainSize = 300 }, "reconstructions-pca.png");

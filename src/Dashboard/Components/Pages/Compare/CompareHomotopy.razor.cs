@@ -55,7 +55,8 @@ public sealed partial class CompareHomotopy : IDisposable
     {
         if (_moving == UrlFrame) _moving = null;
         _error = null;
-        if (!Runs.Any(r => Analysis.HasLatentModel(r.Kind))) return;
+        // A prerender (a shared link's first HTML) is thrown away: the models run once, for the circuit.
+        if (!RendererInfo.IsInteractive || !Runs.Any(r => Analysis.HasLatentModel(r.Kind))) return;
         if (Analysis.TestCount is null)
         {
             _error = "MNIST is not in the dataset cache on this server.";
