@@ -122,6 +122,47 @@ public class HomotopyTests
     }
 
     [Fact]
+    public async Task HomotopyFramesRunFromTheDecodedCodeOfDigitAToThatOfDigitB()
+    {
+        // A cVAE, so the label's path (a mix of the two one-hot labels) is checked too.
+        var sink = new MemorySink();
+        var context = new RunContext(sink.RunId, sink, sink, TestData.Datasets, TorchSharp.torch.CPU);
+        var config = new CvaeConfig { Epochs = 1, TrainSize = 500, Hidden = [32], LatentDim = 4 };
+        using (var run = new Experiments.Vae.CvaeExperiment().Create(config, context))
+            new TrainingRunner(context).Run(run, resume: false, default);
+        var json = Experiments.ExperimentCatalog.ToJson(config);
+        using var analysis = new Analysis.AnalysisService(Experiments.ExperimentCatalog.CreateDefault(), TestData.Datasets);
+        var (rowA, rowB) = (analysis.FirstTestRow(1)!.Value, analysis.FirstTestRow(7)!.Value);
+
+        var frames = await analysis.HomotopyFramesAsync(new Analysis.RunModel(ExperimentKinds.Cvae, json, name => sink.LoadCheckpoint(sink.RunId, name)), rowA, rowB, 21);
+
+        Assert.Equal(21, frames.Count);
+        // The ends, computed here without the path: decode(z_a, y_a) and decode(z_b, y_b), drawn the same way.
+        var mnist = TestData.Datasets.Mnist;
+        byte[] Decoded(int row)
+        {
+            using var scope = NewDisposeScope();
+            using var mode = no_grad();
+            using var model = ((Experiments.ILatentModelKind)new Experiments.Vae.CvaeExperiment()).Load(config, name => sink.LoadCheckpoint(sink.RunId, name), mnist);
+            var index = mnist.Test[row];
+            var x = tensor(mnist.Gather([index]), [1, Data.MnistData.Pixels]);
+            var y = F.one_hot(tensor(new long[] { mnist.Labels[index] }), 10).to(ScalarType.Float32);
+            var image = model.Decode(model.Encode(x, y), y).to(ScalarType.Float32);
+            return Imaging.Png.Grayscale(image.data<float>().ToArray(), 28, 28, scale: 2);
+        }
+        Assert.Equal(Decoded(rowA), frames[0]);
+        Assert.Equal(Decoded(rowB), frames[^1]);
+        Assert.NotEqual(frames[0], frames[10]); // the middle is neither end
+        Assert.NotEqual(frames[^1], frames[10]);
+
+        // The pixel cross-fade needs no model: its ends are the digits themselves.
+        var fade = analysis.CrossFadeFrames(rowA, rowB, 21);
+        Assert.Equal(21, fade.Count);
+        Assert.Equal(Imaging.Png.Grayscale(mnist.Image(mnist.Test[rowA]), 28, 28, scale: 2), fade[0]);
+        Assert.Equal(Imaging.Png.Grayscale(mnist.Image(mnist.Test[rowB]), 28, 28, scale: 2), fade[^1]);
+    }
+
+    [Fact]
     public async Task AKindWithoutAnEncoderIsRefused()
     {
         using var analysis = new Analysis.AnalysisService(Experiments.ExperimentCatalog.CreateDefault(), TestData.Datasets);

@@ -67,6 +67,33 @@ public sealed class AnalysisService : IDisposable
         }, grad: false, cancellationToken);
     }
 
+    /// <summary>The latent path alone, one PNG per t = k / (steps − 1): computed once per run and pair of digits, so a
+    /// slider over t (the Compare page's, across runs) shows frames without asking the model again.</summary>
+    public Task<IReadOnlyList<byte[]>> HomotopyFramesAsync(RunModel run, int rowA, int rowB, int steps, CancellationToken cancellationToken = default)
+    {
+        var mnist = RequireMnist();
+        CheckRow(mnist, rowA);
+        CheckRow(mnist, rowB);
+        return RunAsync(() =>
+        {
+            using var model = Load(run, mnist);
+            return Homotopy.LatentFrames(model, mnist, rowA, rowB, steps);
+        }, grad: false, cancellationToken);
+    }
+
+    /// <summary>The pixel cross-fade between two test rows, one PNG per t; no model and no torch, so on the caller's thread.</summary>
+    public IReadOnlyList<byte[]> CrossFadeFrames(int rowA, int rowB, int steps)
+    {
+        var mnist = RequireMnist();
+        CheckRow(mnist, rowA);
+        CheckRow(mnist, rowB);
+        return Homotopy.CrossFadeFrames(mnist, rowA, rowB, steps);
+    }
+
+    /// <summary>The digit a test row shows, if MNIST is cached and the row exists.</summary>
+    public int? TestLabel(int row) =>
+        _datasets.MnistIfCached is { } mnist && row >= 0 && row < mnist.Test.Length ? mnist.Labels[mnist.Test[row]] : null;
+
     /// <summary>A conditional model's style transfer for one test row: the digit, then its z decoded as 0…9.</summary>
     public Task<byte[]> StyleTransferAsync(RunModel run, int row, CancellationToken cancellationToken = default)
     {

@@ -19,17 +19,55 @@ public static class Homotopy
     /// <summary>Two strips (pixels above, latent below) as one PNG. Call inside a dispose scope under no_grad.</summary>
     public static byte[] Render(LatentModel model, MnistData mnist, int rowA, int rowB)
     {
-        var a = mnist.Test[rowA];
-        var b = mnist.Test[rowB];
-        var x = tensor(mnist.Gather([a, b]), [2, MnistData.Pixels]);
-        var t = linspace(0, 1, Steps).unsqueeze(1);
+        var x = Pair(mnist, rowA, rowB);
+        var t = Times(Steps);
         var pixels = x[0] * (1 - t) + x[1] * t;
+        var latent = LatentPath(model, mnist, rowA, rowB, t);
+        return Png.Grid(cat([pixels, latent], 0).ToFloats(), 2 * Steps, Steps, MnistData.Side, MnistData.Side, scale: 2);
+    }
+
+    /// <summary>The latent path alone as <paramref name="steps"/> separate PNGs, frame k at t = k / (steps − 1), so a
+    /// slider can show any t without asking the model again. Call inside a dispose scope under no_grad.</summary>
+    public static IReadOnlyList<byte[]> LatentFrames(LatentModel model, MnistData mnist, int rowA, int rowB, int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
+        var pixels = LatentPath(model, mnist, rowA, rowB, Times(steps)).ToFloats();
+        return [.. Enumerable.Range(0, steps).Select(k => Png.Grayscale(pixels.AsSpan(k * MnistData.Pixels, MnistData.Pixels), MnistData.Side, MnistData.Side, scale: 2))];
+    }
+
+    /// <summary>The pixel cross-fade (1 − t)·x_a + t·x_b as <paramref name="steps"/> PNGs; plain arithmetic, no model.</summary>
+    public static IReadOnlyList<byte[]> CrossFadeFrames(MnistData mnist, int rowA, int rowB, int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
+        var a = mnist.Image(mnist.Test[rowA]);
+        var b = mnist.Image(mnist.Test[rowB]);
+        var frame = new float[MnistData.Pixels];
+        var frames = new byte[steps][];
+        for (var k = 0; k < steps; k++)
+        {
+            var t = (float)k / (steps - 1);
+            for (var i = 0; i < frame.Length; i++) frame[i] = (1 - t) * a[i] + t * b[i];
+            frames[k] = Png.Grayscale(frame, MnistData.Side, MnistData.Side, scale: 2);
+        }
+        return frames;
+    }
+
+    /// <summary>The two test digits as the rows of [2, 784].</summary>
+    private static Tensor Pair(MnistData mnist, int rowA, int rowB) =>
+        tensor(mnist.Gather([mnist.Test[rowA], mnist.Test[rowB]]), [2, MnistData.Pixels]);
+
+    /// <summary>t = 0 … 1 in <paramref name="steps"/> equal steps, as a column [steps, 1].</summary>
+    private static Tensor Times(int steps) => linspace(0, 1, steps).unsqueeze(1);
+
+    /// <summary>decode((1 − t)·z_a + t·z_b) for each t, float32 [steps, 784].</summary>
+    private static Tensor LatentPath(LatentModel model, MnistData mnist, int rowA, int rowB, Tensor t)
+    {
+        var x = Pair(mnist, rowA, rowB);
         // A cVAE's condition moves along the path too (a mix of the two one-hot labels), with the style.
-        var y = model.Conditions > 0 ? OneHot([mnist.Labels[a], mnist.Labels[b]], model.Conditions) : null;
+        var y = model.Conditions > 0 ? OneHot([mnist.Labels[mnist.Test[rowA]], mnist.Labels[mnist.Test[rowB]]], model.Conditions) : null;
         var z = model.Encode(x, y);
         var path = z[0] * (1 - t.to(z.dtype)) + z[1] * t.to(z.dtype);
-        var latent = model.Decode(path, y is null ? null : y[0] * (1 - t) + y[1] * t).to(ScalarType.Float32);
-        return Png.Grid(cat([pixels, latent], 0).ToFloats(), 2 * Steps, Steps, MnistData.Side, MnistData.Side, scale: 2);
+        return model.Decode(path, y is null ? null : y[0] * (1 - t) + y[1] * t).to(ScalarType.Float32);
     }
 
     internal static Tensor OneHot(IEnumerable<long> labels, int classes) =>

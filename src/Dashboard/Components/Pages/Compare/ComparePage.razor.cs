@@ -26,6 +26,14 @@ public partial class ComparePage
     [SupplyParameterFromQuery(Name = "x")] public string? XAxisName { get; set; }
     [SupplyParameterFromQuery(Name = "smooth")] public string? SmoothingText { get; set; }
 
+    // The media views' state (CompareGrids, CompareTexts, CompareHomotopy): the epoch of every grid and text, the image
+    // group, the homotopy's two test digits and its t.
+    [SupplyParameterFromQuery(Name = "epoch")] public int? Epoch { get; set; }
+    [SupplyParameterFromQuery(Name = "grid")] public string? GridGroup { get; set; }
+    [SupplyParameterFromQuery(Name = "a")] public int? A { get; set; }
+    [SupplyParameterFromQuery(Name = "b")] public int? B { get; set; }
+    [SupplyParameterFromQuery(Name = "t")] public double? T { get; set; }
+
     /// <summary>Each model's own epochs unless the URL names another axis (an old link's <c>x=step</c> still reads).</summary>
     private CurveView View => new(CurveView.ParseAxis(XAxisName) ?? CurveAxis.Epoch, CurveView.ParseSmoothing(SmoothingText), LogX, LogY);
 
@@ -77,6 +85,16 @@ public partial class ComparePage
             ["smooth"] = CurveView.SmoothingUrl(view.Smoothing),
             ["logx"] = view.LogX ? "true" : null,
         }), replace: true);
+
+    private void SetEpoch(int value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("epoch", value), replace: true);
+
+    private void SetGridGroup(string value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("grid", value), replace: true);
+
+    private void SetA(int value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("a", value), replace: true);
+
+    private void SetB(int value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("b", value), replace: true);
+
+    private void SetT(double value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("t", value), replace: true);
 
     private void SetLogY(bool value) => Nav.NavigateTo(Nav.GetUriWithQueryParameter("logy", value ? "true" : null), replace: true);
 }
