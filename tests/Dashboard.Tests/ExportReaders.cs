@@ -8,7 +8,7 @@ namespace Vinula.Dashboard.Tests;
 /// (no shared code, a bitwise CRC, hand-decoded protobuf), so a wrong writer cannot agree with itself.</summary>
 public static class ExportReaders
 {
-    public sealed record SafetensorsEntry(string Name, string DType, long[] Shape, long Begin, long End);
+    public sealed record SafetensorsEntry(string Name, string Dtype, long[] Shape, long Begin, long End);
 
     /// <summary>huggingface/safetensors README "Format": u64 LE header length, JSON header, byte buffer.</summary>
     public static (List<SafetensorsEntry> Tensors, Dictionary<string, string> Metadata, int BufferStart) Safetensors(byte[] file)

@@ -127,7 +127,7 @@ public sealed class ExportsApiTests(ExportedRun exported) : IClassFixture<Export
             ["layers.out.weight"] = [10, 16],
             ["layers.out.bias"] = [10],
         }, tensors.ToDictionary(t => t.Name, t => t.Shape));
-        Assert.All(tensors, t => Assert.Equal("F32", t.DType));
+        Assert.All(tensors, t => Assert.Equal("F32", t.Dtype));
         Assert.All(tensors, t => Assert.Equal(4 * t.Shape.Aggregate(1L, (n, s) => n * s), t.End - t.Begin));
         var ordered = tensors.OrderBy(t => t.Begin).ToList();
         Assert.Equal(0, ordered[0].Begin);
@@ -200,6 +200,8 @@ public sealed class ExportsApiTests(ExportedRun exported) : IClassFixture<Export
         var student = Assert.Single(index.Weights, w => w.Role == "student");
         Assert.Equal(784 * 16 + 16 + 16 * 10 + 10, student.Elements);
         Assert.Equal(2, student.EpochsDone);
+        var raw = JsonDocument.Parse(await _client.GetStringAsync(Export(""))).RootElement; // "dtype", as safetensors spells it
+        Assert.Equal("F32", raw.GetProperty("weights")[0].GetProperty("tensors")[0].GetProperty("dtype").GetString());
         foreach (var link in index.Files.Concat(index.Weights.SelectMany(w => new[] { w.TorchSharp, w.Safetensors })).Append(index.Zip))
             Assert.Equal(link.FileName, (await _client.GetAsync(link.Url)).Content.Headers.ContentDisposition?.FileName?.Trim('"'));
     }

@@ -49,7 +49,7 @@ public sealed class RunExports(RunStore store)
                 "application/octet-stream", "safetensors: safetensors.torch.load_file(path), then load_state_dict on a PyTorch module of the same layers.");
             weights.Add(new WeightsExport(role, model.Header.EpochsDone, model.Header.GlobalStep,
                 model.Tensors.Sum(t => t.Shape.Aggregate(1L, (n, s) => n * s)),
-                [.. model.Tensors.Select(t => new WeightsTensorInfo(t.Name, t.DType, t.Shape))], dat, safetensors));
+                [.. model.Tensors.Select(t => new WeightsTensorInfo(t.Name, t.Dtype, t.Shape))], dat, safetensors));
         }
         var images = store.ListArtifacts(runId).Where(a => a.ContentType == "image/png")
             .Select(a => new ExportLink(name(a.Name), $"/api/runs/{Uri.EscapeDataString(runId)}/artifacts/{Uri.EscapeDataString(a.Name)}?download=1",

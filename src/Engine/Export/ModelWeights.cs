@@ -4,7 +4,7 @@ namespace Vinula.Engine.Export;
 
 /// <summary>One tensor of a model's state dict as stored: its state-dict key, its safetensors dtype code, its shape and
 /// its raw little-endian bytes (a slice of the checkpoint, not a copy).</summary>
-public sealed record WeightTensor(string Name, string DType, long[] Shape, ArraySegment<byte> Data);
+public sealed record WeightTensor(string Name, string Dtype, long[] Shape, ArraySegment<byte> Data);
 
 /// <summary>
 /// The weights of the model a phase checkpoint holds, read without building the model: a checkpoint is its header,
@@ -75,7 +75,7 @@ public sealed class ModelWeights
 
     /// <summary>TorchSharp's <c>ScalarType</c> codes (as in exportsd.py's <c>_elem_type</c>) → the safetensors dtype
     /// and the element size in bytes.</summary>
-    private static (string DType, int Size) Element(long scalarType) => scalarType switch
+    private static (string Dtype, int Size) Element(long scalarType) => scalarType switch
     {
         0 => ("U8", 1),
         1 => ("I8", 1),

@@ -33,7 +33,7 @@ public static class SafeTensors
             foreach (var tensor in tensors)
             {
                 json.WriteStartObject(tensor.Name);
-                json.WriteString("dtype", tensor.DType);
+                json.WriteString("dtype", tensor.Dtype);
                 json.WriteStartArray("shape");
                 foreach (var dim in tensor.Shape) json.WriteNumberValue(dim);
                 json.WriteEndArray();

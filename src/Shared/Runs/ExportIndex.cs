@@ -27,4 +27,4 @@ public sealed record WeightsExport(
     ExportLink Safetensors);
 
 /// <summary>A state-dict entry: its key, safetensors dtype and shape.</summary>
-public sealed record WeightsTensorInfo(string Name, string DType, IReadOnlyList<long> Shape);
+public sealed record WeightsTensorInfo(string Name, string Dtype, IReadOnlyList<long> Shape);
