@@ -13,6 +13,7 @@ var app = builder.Build();
 app.UseVinulaPipeline();
 app.MapExperimentsApi();
 app.MapRunsApi();
+app.MapExportsApi();
 app.MapCorporaApi();
 app.MapVinulaEndpoints();
 

@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Vinula.Dashboard.Curves;
+using Vinula.Dashboard.Exports;
 using Vinula.Dashboard.Runs;
 using Vinula.Dashboard.Storage;
 using Vinula.Engine.Experiments;
@@ -28,7 +28,7 @@ public static class RunsApi
             "?maxPoints=N thins each longer series to about N points, keeping every stretch's lowest and highest value and both ends.");
         api.MapGet("/{id}/logs", Logs).WithSummary("The run's log lines.");
         api.MapGet("/{id}/artifacts", Artifacts).WithSummary("The run's stored files.");
-        api.MapGet("/{id}/artifacts/{name}", Artifact).WithSummary("One stored file's bytes.");
+        api.MapGet("/{id}/artifacts/{name}", Artifact).WithSummary("One stored file's bytes; ?download=1 names the download after the run.");
         api.MapPost("/{id}/cancel", Cancel).WithSummary("Stop a queued or running run.");
         api.MapPost("/{id}/resume", Resume).WithSummary("Continue a paused run, or an interrupted or cancelled run from its last checkpoint.");
         api.MapPost("/{id}/pause", Pause).WithSummary("Stop a running run between two steps, keeping it in memory (it becomes paused when the step under way ends).");
@@ -89,18 +89,8 @@ public static class RunsApi
         if (maxPoints is { } max)
             series = series.ToDictionary(s => s.Key, s => Downsampling.MinMax(s.Value, p => p.Value, max).ToList(), StringComparer.Ordinal);
         if (string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))
-        {
-            var csv = new StringBuilder("series,step,value,time\n");
-            foreach (var (name, points) in series.OrderBy(s => s.Key, StringComparer.Ordinal))
-                foreach (var p in points)
-                    csv.Append(Csv(name)).Append(',').Append(p.Step).Append(',')
-                        .Append(p.Value.ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                        .Append(p.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)).Append('\n');
-            return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
-        }
-        var body = series.ToDictionary(s => s.Key,
-            s => s.Value.Select(p => new object[] { p.Step, p.Value, new DateTimeOffset(p.Time).ToUnixTimeMilliseconds() }).ToArray());
-        return TypedResults.Json(new { series = body }, VinulaJson.Options);
+            return TypedResults.Text(MetricsCsv.Write(series), "text/csv", Encoding.UTF8);
+        return TypedResults.Json(new { series = MetricsCsv.Triples(series) }, VinulaJson.Options);
     }
 
     private static Results<Ok<IReadOnlyList<RunLogLine>>, NotFound<ProblemDetails>> Logs(string id, RunStore store) =>
@@ -109,9 +99,12 @@ public static class RunsApi
     private static Results<Ok<IReadOnlyList<ArtifactInfo>>, NotFound<ProblemDetails>> Artifacts(string id, RunStore store) =>
         store.Exists(id) ? TypedResults.Ok(store.ListArtifacts(id)) : NotFoundRun(id);
 
-    private static Results<FileContentHttpResult, NotFound<ProblemDetails>> Artifact(string id, string name, RunStore store) =>
+    /// <summary><c>?download=1</c> adds <c>Content-Disposition: attachment</c> with a name after the run
+    /// (<c>{name-slug}-{id}-{artifact}</c>), for the image panels' download buttons.</summary>
+    private static Results<FileContentHttpResult, NotFound<ProblemDetails>> Artifact(string id, string name, string? download, RunStore store) =>
         store.LoadArtifact(id, name) is { } file
-            ? TypedResults.File(file.Content, file.Info.ContentType, enableRangeProcessing: false)
+            ? TypedResults.File(file.Content, file.Info.ContentType,
+                download is "1" or "true" && store.Get(id) is { } run ? ExportNames.For(run.Name, run.Id, file.Info.Name) : null, enableRangeProcessing: false)
             : TypedResults.NotFound(Problem(404, "No such artifact", $"Run '{id}' has no artifact '{name}'."));
 
     private static Results<Accepted<RunDto>, NotFound<ProblemDetails>, Conflict<ProblemDetails>> Cancel(string id, RunService runs) =>
@@ -150,8 +143,6 @@ public static class RunsApi
         TypedResults.NotFound(Problem(404, "Run not found", $"No run '{id}' exists."));
 
     private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
-
-    private static string Csv(string value) => value.Contains(',') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
 }
 
 /// <summary>Reads a JSON body into a record, turning every kind of bad input into field errors.</summary>

@@ -204,6 +204,14 @@ public sealed class RunStore : IDisposable
 
     public byte[]? LoadCheckpoint(string runId, string name) => ReadFile(FileId(runId, Checkpoints, name));
 
+    /// <summary>Names of the run's checkpoints (one per model role, <see cref="Vinula.Engine.Training.Checkpoint.NameFor"/>),
+    /// in ordinal order: file metadata only, no content read.</summary>
+    public IReadOnlyList<string> CheckpointNames(string runId)
+    {
+        var prefix = $"{runId}/{Checkpoints}/";
+        return [.. _files.Find(f => f.Id.StartsWith(prefix)).Select(f => f.Filename).Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>Whether the run has any checkpoint, or the named one: file metadata only, no content read.</summary>
     public bool HasCheckpoint(string runId, string? name = null)
     {

@@ -59,12 +59,17 @@ public static class DefaultMetric
         if (seriesPerRun.Count == 0) return null;
         var shared = seriesPerRun.Skip(1).Aggregate(new HashSet<string>(seriesPerRun[0], StringComparer.Ordinal),
             (set, next) => { set.IntersectWith(next); return set; });
-        if (shared.Contains("student/test_accuracy")) return "student/test_accuracy";
+        // Runs of different families share nothing: the first run's most telling metric then, never a timing.
+        return Pick(shared) ?? Pick(seriesPerRun.SelectMany(s => s).Distinct());
+    }
+
+    private static string? Pick(IEnumerable<string> candidates)
+    {
+        var names = candidates.Where(s => !s.EndsWith("/epoch_seconds", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        if (names.Contains("student/test_accuracy")) return "student/test_accuracy";
         foreach (var suffix in PreferredSuffixes)
-            if (shared.Where(s => s.EndsWith(suffix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault() is { } found)
+            if (names.FirstOrDefault(s => s.EndsWith(suffix, StringComparison.Ordinal)) is { } found)
                 return found;
-        return (shared.Contains("g/loss") ? "g/loss" : null)
-            ?? shared.Order(StringComparer.Ordinal).FirstOrDefault()
-            ?? seriesPerRun.SelectMany(s => s).Order(StringComparer.Ordinal).FirstOrDefault();
+        return names.Contains("g/loss") ? "g/loss" : names.FirstOrDefault();
     }
 }
