@@ -16,7 +16,7 @@ using Vinula.Shared.Runs;
 namespace Vinula.Dashboard.Tests;
 
 /// <summary>The Compare page's image grids, sentences and homotopy across runs, and their state in the URL.</summary>
-public sealed class CompareMediaTests : DashboardContext
+public sealed class CompareMediaTests() : DashboardContext(datasets: Path.Combine(RepositoryRoot.Find(), "data", "datasets"))
 {
     private static readonly byte[] Png = [137, 80, 78, 71];
 
@@ -146,11 +146,8 @@ public sealed class CompareMediaTests : DashboardContext
     public void TheComparePageRendersTheEpochGroupDigitsAndTFromItsUrlAndWritesMovesBack()
     {
         // The homotopy needs the real test digits; PCA refits from them, so no checkpoint is needed.
-        var datasets = new DatasetCatalog(new DataOptions { Directory = Path.Combine(RepositoryRoot.Find(), "data", "datasets") });
-        _ = datasets.Mnist;
-        Services.AddSingleton(datasets);
+        _ = Services.GetRequiredService<DatasetCatalog>().Mnist;
         TorchSetup.Initialise(new EngineOptions { Threads = 1 });
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // as in the browser's circuit
         Run("p4", ExperimentKinds.Autoencoder, new AutoencoderConfig { Model = AutoencoderModel.Pca, LatentDim = 4, TrainSize = 300 },
             "reconstructions-e001.png", "reconstructions-e002.png");
         Run("p16", ExperimentKinds.Autoencoder, new AutoencoderConfig { Model = AutoencoderModel.Pca, LatentDim = 16, TrainSize = 300 }, "reconstructions-pca.png");

@@ -19,15 +19,16 @@ public abstract class DashboardContext : BunitContext
 {
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"vinula-bunit-{Guid.NewGuid():N}.db");
 
-    protected DashboardContext()
+    /// <param name="datasets">A directory holding the dataset cache (MNIST) for tests that need real digits; by default an
+    /// empty one, so components must never start a download.</param>
+    protected DashboardContext(string? datasets = null)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(new RunStore(_database));
         Services.AddSingleton(new RunEventBus(NullLogger<RunEventBus>.Instance));
         Services.AddSingleton(ExperimentCatalog.CreateDefault());
-        // No dataset cache: components must never start a download.
-        Services.AddSingleton(new DatasetCatalog(new DataOptions { Directory = Path.Combine(Path.GetTempPath(), $"no-data-{Guid.NewGuid():N}") }));
+        Services.AddSingleton(new DatasetCatalog(new DataOptions { Directory = datasets ?? Path.Combine(Path.GetTempPath(), $"no-data-{Guid.NewGuid():N}") }));
         Services.AddSingleton<IOptions<EngineOptions>>(Options.Create(new EngineOptions()));
         Services.AddSingleton<RunLifecycle>();
         Services.AddSingleton(sp => new RunScheduler(sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunEventBus>(),

@@ -59,7 +59,7 @@ public static class DefaultMetric
         if (seriesPerRun.Count == 0) return null;
         var shared = seriesPerRun.Skip(1).Aggregate(new HashSet<string>(seriesPerRun[0], StringComparer.Ordinal),
             (set, next) => { set.IntersectWith(next); return set; });
-        // Runs of different families share nothing: the first run's most telling metric then, never a timing.
+        // Runs of different families share nothing: the most telling metric any of them has then, never a timing.
         return Pick(shared) ?? Pick(seriesPerRun.SelectMany(s => s).Distinct());
     }
 
