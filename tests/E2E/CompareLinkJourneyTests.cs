@@ -12,18 +12,21 @@ public sealed class CompareLinkJourneyTests(VinulaApp app, ITestOutputHelper out
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
 
-    private const string TinyConfig = """
-        { "epochs": 2, "trainSize": 300, "batchSize": 100, "teacher": { "model": "mlp", "hidden": [32], "epochs": null }, "student": { "hidden": [8] }, "trainBaseline": false }
+    private static string TinyConfig(double temperature) => $$"""
+        { "epochs": 2, "trainSize": 300, "batchSize": 100, "temperature": {{temperature}}, "teacher": { "model": "mlp", "hidden": [32], "epochs": null }, "student": { "hidden": [8] }, "trainBaseline": false }
         """;
+
+    /// <summary>A MudSwitch's checkbox (the test id lands on the input).</summary>
+    private static ILocator Switch(IPage page, string testId) => page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input");
 
     [Fact]
     public async Task ACopiedCompareLinkOpensTheSameViewInAFreshBrowser()
     {
         var suffix = Guid.NewGuid().ToString("N")[..6];
         var names = new[] { $"link cold {suffix}", $"link hot {suffix}" };
-        foreach (var name in names)
+        foreach (var (name, temperature) in names.Zip([1.0, 10.0]))
         {
-            var run = await app.CreateAndFinishRunAsync(name, TinyConfig, RunTimeout, TestContext.Current.CancellationToken);
+            var run = await app.CreateAndFinishRunAsync(name, TinyConfig(temperature), RunTimeout, TestContext.Current.CancellationToken);
             Assert.True(run.Status == Vinula.Shared.Runs.RunStatus.Completed, $"{name} ended {run.Status}: {run.Error}");
         }
 
@@ -46,7 +49,7 @@ public sealed class CompareLinkJourneyTests(VinulaApp app, ITestOutputHelper out
             await Expect(charts.First).ToHaveAttributeAsync("data-metric", "student/test_accuracy");
 
             // Change the view: log y. The choice goes into the URL.
-            await page.GetByTestId("compare-logy").Locator("input").CheckAsync();
+            await Switch(page, "compare-logy").CheckAsync();
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("logy=true"));
 
             await page.GetByTestId("copy-link").ClickAsync();
@@ -63,7 +66,7 @@ public sealed class CompareLinkJourneyTests(VinulaApp app, ITestOutputHelper out
             var summary = page.GetByTestId("summary-table");
             foreach (var name in names) await Expect(summary).ToContainTextAsync(name);
             await Expect(page.GetByTestId("compare-chart").First).ToHaveAttributeAsync("data-metric", "student/test_accuracy");
-            await Expect(page.GetByTestId("compare-logy").Locator("input")).ToBeCheckedAsync();
+            await Expect(Switch(page, "compare-logy")).ToBeCheckedAsync();
             await Expect(page.Locator(".js-plotly-plot .scatterlayer .trace")).ToHaveCountAsync(2); // a line per run
         });
 
@@ -76,6 +79,7 @@ public sealed class CompareLinkJourneyTests(VinulaApp app, ITestOutputHelper out
             var html = await page.ContentAsync();
             foreach (var name in names) Assert.Contains(name, html);
             Assert.Contains("student.test_accuracy", html);
+            Assert.Contains("temperature", html); // the config difference
             Assert.Contains("Connecting for the curves", html);
         }
         finally
