@@ -8,11 +8,17 @@ public static class BenchmarkMain
 {
     // dotnet run -c Release --project tests/Benchmarks -- --filter '*'
     // dotnet run -c Release --project tests/Benchmarks -- runs-page [runs] [rounds]
+    // dotnet run -c Release --project tests/Benchmarks -- runs-list [runs] [repeats]
     public static async Task Main(string[] args)
     {
         if (args is ["runs-page", ..])
         {
             await RunsPageCost.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 3);
+            return;
+        }
+        if (args is ["runs-list", ..])
+        {
+            await RunsListCost.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 10);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkMain).Assembly).Run(args);
