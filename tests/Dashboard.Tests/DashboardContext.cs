@@ -34,6 +34,7 @@ public abstract class DashboardContext : BunitContext
             sp.GetRequiredService<RunLifecycle>(), sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
             sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunScheduler>.Instance));
         Services.AddSingleton<RunService>();
+        Services.AddSingleton<RunBulkActions>();
         Services.AddSingleton<AnalysisService>();
         Services.AddKindViews();
         Services.AddSingleton(new Components.Live.EtaDisplay(TimeProvider.System));

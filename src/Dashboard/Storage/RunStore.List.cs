@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using System.Text;
+using LiteDB;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Dashboard.Storage;
+
+/// <summary>The run list's filters: each optional. <c>Tag</c> matches a whole tag, <c>Text</c> a part of the name,
+/// id, kind, a tag or the notes; both ignore case.</summary>
+public sealed record RunListFilter(string? Kind = null, RunStatus? Status = null, string? Tag = null, string? Text = null);
+
+/// <summary>
+/// The run list, paged by the database through its indexes: kind, status, lower-cased tags (multikey), lower-cased
+/// name, created, duration, and one index per summary key that is sorted on (made on first use). Only the page's
+/// documents are mapped; text search has no index (notes are too long to be a key) and reads every document, but in
+/// the database's own format, never as runs or DTOs.
+/// </summary>
+public sealed partial class RunStore
+{
+    /// <summary>Summary keys given their own index; past this, a summary sort still works, sorting in memory.</summary>
+    public const int MaxSummaryIndexes = 24;
+
+    private const string SummaryIndexPrefix = "Summary_";
+
+    /// <summary>Between tags when text is searched in all of them at once: no tag or search text holds it.</summary>
+    private const string TagSeparator = "\u001f";
+
+    /// <summary>The database's user version once every run has its derived list fields.</summary>
+    private const int ListSchemaVersion = 1;
+
+    private readonly HashSet<string> _summaryIndexes = new(StringComparer.Ordinal);
+
+    private void EnsureListIndexes()
+    {
+        // The run list's filters and orders page in the database, not in memory.
+        _runs.EnsureIndex(r => r.CreatedAt);
+        _runs.EnsureIndex(r => r.Kind);
+        _runs.EnsureIndex(r => r.Status);
+        _runs.EnsureIndex(r => r.DurationSeconds);
+        _runs.EnsureIndex("NameLower", "LOWER($.Name)");
+        _runs.EnsureIndex("TagKeys", "$.TagKeys[*]");
+        foreach (var index in _db.GetCollection("$indexes").Find("$.collection = 'runs'"))
+            if (index["name"].AsString.StartsWith(SummaryIndexPrefix, StringComparison.Ordinal)) _summaryIndexes.Add(index["name"].AsString);
+        // Runs stored before DurationSeconds and TagKeys existed are written once, so the indexes hold them too.
+        if (_db.UserVersion < ListSchemaVersion)
+        {
+            foreach (var run in _runs.FindAll().ToList()) _runs.Update(run);
+            _db.UserVersion = ListSchemaVersion;
+        }
+    }
+
+    public (IReadOnlyList<RunDocument> Items, int Total) Page(RunListFilter filter, RunSort sort, int skip, int take)
+    {
+        skip = Math.Max(0, skip);
+        var total = Filtered(filter).Count();
+        if (sort.Field is RunSortField.Duration or RunSortField.Summary)
+            return (PageWithNullsLast(filter, sort, skip, take, total), total);
+        var query = Filtered(filter);
+        var ordered = sort.Field switch
+        {
+            RunSortField.Name => sort.Descending ? query.OrderByDescending("LOWER($.Name)") : query.OrderBy("LOWER($.Name)"),
+            RunSortField.Status => sort.Descending ? query.OrderByDescending(r => r.Status) : query.OrderBy(r => r.Status),
+            RunSortField.Kind => sort.Descending ? query.OrderByDescending(r => r.Kind) : query.OrderBy(r => r.Kind),
+            _ => sort.Descending ? query.OrderByDescending(r => r.CreatedAt) : query.OrderBy(r => r.CreatedAt),
+        };
+        return ([.. ordered.Skip(skip).Limit(take).ToList()], total);
+    }
+
+    /// <summary>Runs with the key in its order, then those without it (live runs have no duration; a VAE has no
+    /// student accuracy), newest first: two index ranges, the second read only when the page reaches it.</summary>
+    private List<RunDocument> PageWithNullsLast(RunListFilter filter, RunSort sort, int skip, int take, int total)
+    {
+        var key = sort.Field == RunSortField.Summary ? SummaryExpression(sort.SummaryKey!) : "$.DurationSeconds";
+        if (sort.Field == RunSortField.Summary) EnsureSummaryIndex(sort.SummaryKey!);
+        // Counted from the index alone: only the key is read.
+        var withKey = Filtered(filter).Where($"{key} >= @0", double.NegativeInfinity).Select(key).ToEnumerable().Count();
+        var items = new List<RunDocument>(take);
+        if (skip < withKey)
+        {
+            var query = Filtered(filter).Where($"{key} >= @0", double.NegativeInfinity);
+            items.AddRange((sort.Descending ? query.OrderByDescending(key) : query.OrderBy(key)).Skip(skip).Limit(take).ToList());
+        }
+        if (items.Count < take && total > withKey)
+            items.AddRange(Filtered(filter).Where($"{key} = null").OrderByDescending(r => r.CreatedAt)
+                .Skip(Math.Max(0, skip - withKey)).Limit(take - items.Count).ToList());
+        return items;
+    }
+
+    /// <summary>How the database answers a filter, newest first (LiteDB's plan, as JSON): tests check the index used.</summary>
+    internal string Plan(RunListFilter filter) => Filtered(filter).OrderByDescending(r => r.CreatedAt).GetPlan().ToString();
+
+    /// <summary>A fresh query each time: LiteDB's queryables collect conditions in place.</summary>
+    private ILiteQueryable<RunDocument> Filtered(RunListFilter filter)
+    {
+        var query = _runs.Query();
+        if (!string.IsNullOrWhiteSpace(filter.Kind)) query = query.Where(r => r.Kind == filter.Kind);
+        if (filter.Status is { } status) query = query.Where(r => r.Status == status);
+        if (!string.IsNullOrWhiteSpace(filter.Tag)) query = query.Where("$.TagKeys[*] ANY = @0", filter.Tag.Trim().ToLowerInvariant());
+        if (!string.IsNullOrWhiteSpace(filter.Text))
+            query = query.Where("INDEXOF(LOWER($.Name), @0) >= 0 OR INDEXOF(LOWER($._id), @0) >= 0 OR INDEXOF(LOWER($.Kind), @0) >= 0 " +
+                                "OR INDEXOF(JOIN($.TagKeys[*], @1), @0) >= 0 OR INDEXOF(LOWER($.Notes), @0) >= 0",
+                filter.Text.Trim().ToLowerInvariant(), TagSeparator);
+        return query;
+    }
+
+    /// <summary>Summary keys hold dots (<c>student.test_accuracy</c>): only the bracket form reaches them.</summary>
+    private static string SummaryExpression(string key) => $"$.Summary.['{key}']";
+
+    /// <summary>The first sort on a key indexes it (one pass over the runs); later sorts read the index.</summary>
+    private void EnsureSummaryIndex(string key)
+    {
+        var name = SummaryIndexPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+        lock (_summaryIndexes)
+        {
+            if (_summaryIndexes.Contains(name) || _summaryIndexes.Count >= MaxSummaryIndexes) return;
+            _runs.EnsureIndex(name, SummaryExpression(key));
+            _summaryIndexes.Add(name);
+        }
+    }
+
+    /// <summary>Every tag in use, each once whatever its case.</summary>
+    public IReadOnlyList<string> AllTags() =>
+        [.. _runs.Query().Select(r => r.Tags).ToEnumerable().SelectMany(t => t).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
+}
