@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Vinula.Dashboard.Storage;
 using Vinula.Engine.Hosting;
+using Vinula.Shared;
 using Vinula.Shared.Runs;
 
 namespace Vinula.Benchmarks;
@@ -65,12 +67,34 @@ public static class RunsListCost
                 var mean = timer.Elapsed.TotalMilliseconds / repeats;
                 Console.WriteLine($"{"GET /" + request,-66} first {first,7:0.0} ms, mean of {repeats} {mean,7:0.0} ms, {body.Length / 1024.0,6:0.0} KiB");
             }
+            Breakdown(factory.Services, repeats);
             await PagesAsync(baseUrl, repeats);
         }
         finally
         {
             foreach (var file in new[] { database, Path.ChangeExtension(database, null) + "-log.db" })
                 if (File.Exists(file)) File.Delete(file);
+        }
+    }
+
+    /// <summary>Where a default page's time goes, in process: the count, the page of documents, their DTOs, the JSON.</summary>
+    private static void Breakdown(IServiceProvider services, int repeats)
+    {
+        var store = services.GetRequiredService<RunStore>();
+        var parts = new (string Name, Action Work)[]
+        {
+            ("count (total)", () => store.Page(new RunListFilter(), RunSort.Default, 0, 1)),
+            ("page of 50 documents + count", () => store.Page(new RunListFilter(), RunSort.Default, 0, 50)),
+            ("page of 50 as DTOs", () => store.Page(new RunListFilter(), RunSort.Default, 0, 50).Items.Select(RunStore.ToDto).ToList()),
+            ("page of 50 as JSON", () => JsonSerializer.Serialize(store.Page(new RunListFilter(), RunSort.Default, 0, 50).Items.Select(RunStore.ToDto).ToList(), VinulaJson.Options)),
+            ("text search, no match", () => store.Page(new RunListFilter(Text: "zzz-nothing-matches"), RunSort.Default, 0, 50)),
+        };
+        foreach (var (name, work) in parts)
+        {
+            work();
+            var timer = Stopwatch.StartNew();
+            for (var i = 0; i < repeats; i++) work();
+            Console.WriteLine($"{"  in process: " + name,-66} mean of {repeats} {timer.Elapsed.TotalMilliseconds / repeats,7:0.0} ms");
         }
     }
 

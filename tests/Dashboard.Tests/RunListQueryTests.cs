@@ -85,6 +85,44 @@ public sealed class RunListQueryTests : IDisposable
     }
 
     [Fact]
+    public void TotalsFollowEditsAndDeletes()
+    {
+        Add("plain", 1);
+        Add("noted", 2, notes: "overfits");
+        var search = new RunListFilter(Text: "overfit");
+        Assert.Equal(1, _store.Page(search, RunSort.Default, 0, 50).Total);
+
+        _store.Modify("plain", r => r.Notes = "also overfits");
+        Assert.Equal(2, _store.Page(search, RunSort.Default, 0, 50).Total);
+
+        _store.Delete("noted");
+        Assert.Equal(["plain"], _store.Page(search, RunSort.Default, 0, 50).Items.Select(r => r.Id));
+        Assert.Equal(1, _store.Page(new RunListFilter(), RunSort.Default, 0, 50).Total);
+    }
+
+    [Fact]
+    public void RunsStoredBeforeTheListIndexesAreFoundAfterReopening()
+    {
+        _store.Dispose();
+        // As an older version wrote it: no TagKeys, no DurationSeconds, no search text.
+        using (var db = new LiteDB.LiteDatabase(_path))
+        {
+            db.UserVersion = 0; // as it was before this version of the store opened it
+            db.GetCollection("runs").Insert(new LiteDB.BsonDocument
+            {
+                ["_id"] = "old", ["Name"] = "An Old Run", ["Kind"] = "vae", ["Status"] = "Completed", ["ConfigJson"] = "{}",
+                ["Tags"] = new LiteDB.BsonArray(new LiteDB.BsonValue[] { "Legacy" }), ["Notes"] = "from last year",
+                ["CreatedAt"] = Start, ["StartedAt"] = Start, ["FinishedAt"] = Start.AddSeconds(90),
+            });
+        }
+        using var store = new RunStore(_path);
+
+        Assert.Equal(["old"], store.Page(new RunListFilter(Tag: "legacy"), RunSort.Default, 0, 50).Items.Select(r => r.Id));
+        Assert.Equal(["old"], store.Page(new RunListFilter(Text: "last year"), RunSort.Default, 0, 50).Items.Select(r => r.Id));
+        Assert.Equal(90, store.Page(new RunListFilter(), RunSort.Parse("-duration")!, 0, 50).Items.Single().DurationSeconds);
+    }
+
+    [Fact]
     public void NameSortIgnoresCase()
     {
         Add("b-run", 1);
@@ -105,7 +143,7 @@ public sealed class RunListQueryTests : IDisposable
 
     public void Dispose()
     {
-        _store.Dispose();
+        _store.Dispose(); // a second time after the reopening test: LiteDB allows it
         foreach (var file in new[] { _path, Path.ChangeExtension(_path, null) + "-log.db" })
             if (File.Exists(file)) File.Delete(file);
     }

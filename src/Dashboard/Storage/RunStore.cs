@@ -52,7 +52,16 @@ public sealed partial class RunStore : IDisposable
 
     // ---- runs -------------------------------------------------------------------------------------
 
-    public void Insert(RunDocument run) => _runs.Insert(run);
+    public void Insert(RunDocument run)
+    {
+        lock (_writeGate)
+            InTransaction(() =>
+            {
+                _runs.Insert(run);
+                WriteSearchText(run);
+            });
+        ForgetTotals();
+    }
 
     /// <summary>Read, change and write one run under the store's write lock, so concurrent changes (progress
     /// from the run's thread, a rename from the API) never overwrite each other. Null if it does not exist.</summary>
@@ -68,8 +77,24 @@ public sealed partial class RunStore : IDisposable
     {
         lock (_writeGate)
         {
-            if (_runs.FindById(id) is not { } run || !change(run)) return null;
-            _runs.Update(run);
+            if (_runs.FindById(id) is not { } run) return null;
+            var (before, status) = (SearchText(run), run.Status);
+            if (!change(run)) return null;
+            // Progress writes, the frequent ones, leave the search text alone and stay a single write.
+            if (SearchText(run) == before)
+            {
+                _runs.Update(run);
+                if (run.Status != status) ForgetTotals();
+            }
+            else
+            {
+                InTransaction(() =>
+                {
+                    _runs.Update(run);
+                    WriteSearchText(run);
+                });
+                ForgetTotals();
+            }
             return run;
         }
     }
@@ -95,7 +120,9 @@ public sealed partial class RunStore : IDisposable
                 foreach (var file in _files.Find(f => f.Id.StartsWith(id + "/")).ToList())
                     _files.Delete(file.Id);
                 _runs.Delete(id);
+                Searchable.Delete(id);
                 _db.Commit();
+                ForgetTotals();
             }
             catch
             {
