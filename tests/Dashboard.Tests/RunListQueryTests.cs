@@ -123,6 +123,20 @@ public sealed class RunListQueryTests : IDisposable
     }
 
     [Fact]
+    public void EveryTagInUseIsListedOnceWhateverItsCase()
+    {
+        Add("a", 1, tags: ["MNIST", "week-3"]);
+        Add("b", 2, tags: ["mnist"]);
+
+        Assert.Equal(2, _store.AllTags().Count);
+        Assert.Contains(_store.AllTags(), t => t.Equals("mnist", StringComparison.OrdinalIgnoreCase));
+
+        _store.Modify("a", r => r.Tags = ["MNIST"]);
+        _store.Delete("b");
+        Assert.Equal(["MNIST"], _store.AllTags());
+    }
+
+    [Fact]
     public void NameSortIgnoresCase()
     {
         Add("b-run", 1);

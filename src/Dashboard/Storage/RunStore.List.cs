@@ -143,8 +143,4 @@ public sealed partial class RunStore
             _summaryIndexes.Add(name);
         }
     }
-
-    /// <summary>Every tag in use, each once whatever its case.</summary>
-    public IReadOnlyList<string> AllTags() =>
-        [.. _runs.Query().Select(r => r.Tags).ToEnumerable().SelectMany(t => t).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
 }

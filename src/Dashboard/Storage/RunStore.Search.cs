@@ -3,11 +3,12 @@ using LiteDB;
 namespace Vinula.Dashboard.Storage;
 
 /// <summary>What the run list's free text is searched in, for one run: its name, id, kind, tags and notes,
-/// lower-cased, in a small document of its own.</summary>
+/// lower-cased, in a small document of its own; and its tags as written, for the tag filter's list.</summary>
 public sealed class RunSearchDocument
 {
     [BsonId] public string Id { get; set; } = "";
     public string Text { get; set; } = "";
+    public List<string> Tags { get; set; } = [];
 }
 
 /// <summary>
@@ -26,7 +27,16 @@ public sealed partial class RunStore
     internal static string SearchText(RunDocument run) =>
         string.Join(FieldSeparator, [run.Name, run.Id, run.Kind, .. run.Tags, run.Notes ?? ""]).ToLowerInvariant();
 
-    private void WriteSearchText(RunDocument run) => Searchable.Upsert(new RunSearchDocument { Id = run.Id, Text = SearchText(run) });
+    /// <summary>What the search document holds, to tell whether a write changed it (a tag's case is not in the text).</summary>
+    private static string SearchState(RunDocument run) => SearchText(run) + FieldSeparator + string.Join(FieldSeparator, run.Tags);
+
+    private void WriteSearchText(RunDocument run) =>
+        Searchable.Upsert(new RunSearchDocument { Id = run.Id, Text = SearchText(run), Tags = [.. run.Tags] });
+
+    /// <summary>Every tag in use, each once whatever its case, read from the search documents (a few hundred bytes a
+    /// run), not the runs: the Runs page asks again after every retag.</summary>
+    public IReadOnlyList<string> AllTags() =>
+        [.. Searchable.FindAll().SelectMany(d => d.Tags).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>The ids of the runs whose text holds <paramref name="text"/>, ignoring case.</summary>
     private BsonArray MatchingIds(string text) =>

@@ -78,10 +78,10 @@ public sealed partial class RunStore : IDisposable
         lock (_writeGate)
         {
             if (_runs.FindById(id) is not { } run) return null;
-            var (before, status) = (SearchText(run), run.Status);
+            var (before, status) = (SearchState(run), run.Status);
             if (!change(run)) return null;
             // Progress writes, the frequent ones, leave the search text alone and stay a single write.
-            if (SearchText(run) == before)
+            if (SearchState(run) == before)
             {
                 _runs.Update(run);
                 if (run.Status != status) ForgetTotals();
