@@ -22,7 +22,7 @@ public sealed partial class RunStore
     private const string SummaryIndexPrefix = "Summary_";
 
     /// <summary>The database's user version once every run has its derived list fields.</summary>
-    private const int ListSchemaVersion = 1;
+    private const int ListSchemaVersion = 2;
 
     private readonly HashSet<string> _summaryIndexes = new(StringComparer.Ordinal);
 
