@@ -9,6 +9,7 @@ public static class BenchmarkMain
     // dotnet run -c Release --project tests/Benchmarks -- --filter '*'
     // dotnet run -c Release --project tests/Benchmarks -- runs-page [runs] [rounds]
     // dotnet run -c Release --project tests/Benchmarks -- curve [points] [rounds]
+    // dotnet run -c Release --project tests/Benchmarks -- runs-list [runs] [repeats]
     public static async Task Main(string[] args)
     {
         if (args is ["runs-page", ..])
@@ -19,6 +20,11 @@ public static class BenchmarkMain
         if (args is ["curve", ..])
         {
             await CurveCost.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, args.Length > 2 ? int.Parse(args[2]) : 3);
+            return;
+        }
+        if (args is ["runs-list", ..])
+        {
+            await RunsListCost.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 10);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkMain).Assembly).Run(args);

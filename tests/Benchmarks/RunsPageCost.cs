@@ -36,7 +36,7 @@ public static class RunsPageCost
         Seed(database, runs);
         Console.WriteLine($"Seeded {runs:N0} finished runs.");
 
-        await using var factory = new Factory(root, database);
+        await using var factory = new BenchmarkDashboard(root, database);
         factory.UseKestrel(0);
         factory.StartServer();
         var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
@@ -264,17 +264,5 @@ public static class RunsPageCost
             Console.WriteLine("  (the Runs page did not show the new run: it is not live)");
         var series = JsonDocument.Parse(await http.GetStringAsync($"api/runs/{run.Id}/metrics")).RootElement.GetProperty("series");
         return series.GetProperty("vae/epoch_seconds").EnumerateArray().Skip(1).Average(p => p[1].GetDouble());
-    }
-
-    private sealed class Factory(string root, string database) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseContentRoot(root);
-            builder.UseSetting("Storage:DatabasePath", database);
-            builder.UseSetting("Data:Directory", Path.Combine(root, "data", "datasets"));
-            builder.UseSetting("Engine:MaxConcurrentRuns", "1");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        }
     }
 }

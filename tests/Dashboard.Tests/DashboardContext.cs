@@ -36,6 +36,7 @@ public abstract class DashboardContext : BunitContext
             sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunScheduler>.Instance));
         Services.AddSingleton<RunService>();
         Services.AddSingleton<Exports.RunExports>();
+        Services.AddSingleton<RunBulkActions>();
         Services.AddSingleton<AnalysisService>();
         Services.AddKindViews();
         Services.AddSingleton(new Components.Live.EtaDisplay(TimeProvider.System));

@@ -20,6 +20,10 @@ public static class RunsApi
         var api = app.MapGroup("/api/runs").WithTags("Runs");
         api.MapPost("/", CreateAsync).WithSummary("Queue a run; a partial config takes the kind's defaults.")
             .Accepts<CreateRunRequest>("application/json");
+        // One request for many runs, answered per run: the page's bulk bar and scripts see which runs were refused
+        // and why (a running run is not deleted), where N single calls would each need their own error handling.
+        api.MapPost("/bulk", BulkAsync).WithSummary("Add or remove tags on many runs, or delete them; one outcome per run.")
+            .Accepts<BulkRunsRequest>("application/json");
         api.MapGet("/", List).WithSummary("Runs, filtered, sorted and paged.");
         api.MapGet("/{id}", Get).WithSummary("One run with its config, summary and progress.");
         api.MapMethods("/{id}", ["PATCH"], UpdateAsync).WithSummary("Rename, retag or annotate a run, or set a live run's slow motion (slowMotionMs).")
@@ -63,7 +67,26 @@ public static class RunsApi
                 });
             parsed = s;
         }
+        if (RunSort.Parse(sort) is null)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["sort"] = [$"Unknown sort '{sort}'. Use one of: {RunSort.Known}."],
+            });
         return TypedResults.Ok(runs.Query(new RunQuery(kind, parsed, tag, q, sort, skip ?? 0, take ?? 50)));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<BulkRunOutcome>>, ValidationProblem>> BulkAsync(HttpRequest http, RunBulkActions bulk)
+    {
+        var (request, errors) = await RequestBody.ReadAsync<BulkRunsRequest>(http);
+        if (request is null) return TypedResults.ValidationProblem(errors!);
+        if (request.Ids is not { Count: > 0 and <= RunBulkActions.MaxIds })
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = [$"Give 1 to {RunBulkActions.MaxIds} run ids."] });
+        if (request.Delete == (request.AddTags is { Count: > 0 } || request.RemoveTags is { Count: > 0 }))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["delete"] = ["Either delete the runs or give addTags/removeTags, not both and not neither."],
+            });
+        return TypedResults.Ok(bulk.Apply(request));
     }
 
     private static Results<Ok<RunDto>, NotFound<ProblemDetails>> Get(string id, RunService runs) =>

@@ -59,6 +59,7 @@ public static class ServiceRegistration
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
         builder.Services.AddSingleton<RunService>();
         builder.Services.AddSingleton<Exports.RunExports>();
+        builder.Services.AddSingleton<RunBulkActions>();
         builder.Services.AddSingleton<AllRunsSubscribers>();
         builder.Services.AddHostedService<HubRelay>();
         builder.Services.AddSignalR().AddJsonProtocol(o => VinulaJson.Configure(o.PayloadSerializerOptions));

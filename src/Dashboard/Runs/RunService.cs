@@ -56,65 +56,21 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
 
     public RunDto? Get(string id) => store.Get(id) is { } run ? RunStore.ToDto(run) : null;
 
+    /// <summary>One page of runs, filtered, sorted and paged by the store's indexes. An unknown sort falls back to the
+    /// default (a page with an old link still opens); the API refuses it first (<see cref="RunSort.Parse"/>).</summary>
     public RunPage Query(RunQuery query)
     {
         var take = Math.Clamp(query.Take, 1, 500);
-        var sort = string.IsNullOrWhiteSpace(query.Sort) ? "-createdAt" : query.Sort.Trim();
-        var field = sort.TrimStart('-', '+').ToLowerInvariant();
-        if (string.IsNullOrWhiteSpace(query.Tag) && string.IsNullOrWhiteSpace(query.Text) && field is "createdat" or "name" or "status" or "kind")
-        {
-            // The common case (the Runs page, the API's defaults) pages in the database.
-            var (items, total) = store.Page(query.Kind, query.Status, field, sort.StartsWith('-'), query.Skip, take);
-            return new RunPage([.. items.Select(RunStore.ToDto)], total);
-        }
-
-        IEnumerable<RunDocument> runs = store.All();
-        if (!string.IsNullOrWhiteSpace(query.Kind)) runs = runs.Where(r => r.Kind == query.Kind);
-        if (query.Status is { } status) runs = runs.Where(r => r.Status == status);
-        if (!string.IsNullOrWhiteSpace(query.Tag)) runs = runs.Where(r => r.Tags.Contains(query.Tag, StringComparer.OrdinalIgnoreCase));
-        if (!string.IsNullOrWhiteSpace(query.Text))
-        {
-            var text = query.Text.Trim();
-            runs = runs.Where(r => r.Name.Contains(text, StringComparison.OrdinalIgnoreCase)
-                || r.Id.Contains(text, StringComparison.OrdinalIgnoreCase)
-                || r.Kind.Contains(text, StringComparison.OrdinalIgnoreCase)
-                || r.Tags.Any(t => t.Contains(text, StringComparison.OrdinalIgnoreCase))
-                || (r.Notes?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false));
-        }
-        var list = Sort(runs, query.Sort).ToList();
-        return new RunPage([.. list.Skip(Math.Max(0, query.Skip)).Take(take).Select(RunStore.ToDto)], list.Count);
+        var sort = RunSort.Parse(query.Sort) ?? RunSort.Default;
+        var (items, total) = store.Page(new RunListFilter(query.Kind, query.Status, query.Tag, query.Text), sort, query.Skip, take);
+        return new RunPage([.. items.Select(RunStore.ToDto)], total);
     }
 
-    /// <summary>Every tag in use, for the filter: from the stored documents, without building their DTOs.</summary>
-    public IReadOnlyList<string> AllTags() =>
-        _tags ??= [.. store.All().SelectMany(r => r.Tags).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
+    /// <summary>Every tag in use, for the filter.</summary>
+    public IReadOnlyList<string> AllTags() => _tags ??= store.AllTags();
 
     /// <summary>Tags change only when runs are created, retagged or deleted here: the list is kept until then.</summary>
     private volatile IReadOnlyList<string>? _tags;
-
-    /// <summary>Sort keys: createdAt (default, newest first), name, status, kind, or summary.&lt;key&gt; (e.g.
-    /// summary.student.test_accuracy); a leading '-' reverses. Runs without the summary key go last.</summary>
-    public static IEnumerable<RunDocument> Sort(IEnumerable<RunDocument> runs, string? sort)
-    {
-        var key = string.IsNullOrWhiteSpace(sort) ? "-createdAt" : sort.Trim();
-        var descending = key.StartsWith('-');
-        key = key.TrimStart('-', '+');
-        if (key.StartsWith("summary.", StringComparison.Ordinal))
-        {
-            var metric = key["summary.".Length..];
-            var with = runs.Where(r => r.Summary.ContainsKey(metric));
-            var ordered = descending ? with.OrderByDescending(r => r.Summary[metric]) : with.OrderBy(r => r.Summary[metric]);
-            return ordered.Concat(runs.Where(r => !r.Summary.ContainsKey(metric)).OrderByDescending(r => r.CreatedAt));
-        }
-        Func<RunDocument, IComparable> selector = key.ToLowerInvariant() switch
-        {
-            "name" => r => r.Name,
-            "status" => r => r.Status.ToString(),
-            "kind" => r => r.Kind,
-            _ => r => r.CreatedAt,
-        };
-        return descending ? runs.OrderByDescending(selector) : runs.OrderBy(selector);
-    }
 
     public RunOutcome<RunDto> Update(string id, UpdateRunRequest request)
     {

@@ -17,6 +17,14 @@ public sealed class RunDocument
     public Dictionary<string, double> Summary { get; set; } = [];
     public List<string> Tags { get; set; } = [];
     public string? Notes { get; set; }
+
+    /// <summary>The tags lower-cased, stored for the list's case-insensitive tag index (<c>$.TagKeys[*]</c>). Derived on
+    /// every write; the setter only lets the mapper read it back.</summary>
+    public List<string> TagKeys
+    {
+        get => [.. Tags.Select(t => t.ToLowerInvariant())];
+        set { }
+    }
     public double ProgressFraction { get; set; }
     public long ProgressStep { get; set; }
     public long ProgressTotalSteps { get; set; }
@@ -25,6 +33,14 @@ public sealed class RunDocument
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>Seconds from start to finish, stored so the list can sort by it through an index; null while the run
+    /// has not finished. Derived on every write (the setter only lets the mapper read it back).</summary>
+    public double? DurationSeconds
+    {
+        get => StartedAt is { } start && FinishedAt is { } end ? (end - start).TotalSeconds : null;
+        set { }
+    }
     public List<StatusChangeDocument> StatusHistory { get; set; } = [];
 
     /// <summary>Milliseconds between training steps while live (0 = full speed): a setting of the run, kept across

@@ -11,7 +11,7 @@ namespace Vinula.Dashboard.Storage;
 /// process (two on one file silently lose data), shared by all threads; multi-document writes run in a
 /// transaction so a crash never leaves half a batch.
 /// </summary>
-public sealed class RunStore : IDisposable
+public sealed partial class RunStore : IDisposable
 {
     private const string Artifacts = "artifacts";
     private const string Checkpoints = "checkpoints";
@@ -38,10 +38,7 @@ public sealed class RunStore : IDisposable
             _logs = _db.GetCollection<LogDocument>("logs");
             _files = _db.GetStorage<string>("files", "chunks");
             _metrics.EnsureIndex(m => m.RunId);
-            // The run list's filters and default order page in the database, not in memory.
-            _runs.EnsureIndex(r => r.CreatedAt);
-            _runs.EnsureIndex(r => r.Kind);
-            _runs.EnsureIndex(r => r.Status);
+            EnsureListIndexes();
             _logs.EnsureIndex(l => l.RunId);
         }
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or InvalidCastException or ArgumentException)
@@ -55,7 +52,16 @@ public sealed class RunStore : IDisposable
 
     // ---- runs -------------------------------------------------------------------------------------
 
-    public void Insert(RunDocument run) => _runs.Insert(run);
+    public void Insert(RunDocument run)
+    {
+        lock (_writeGate)
+            InTransaction(() =>
+            {
+                _runs.Insert(run);
+                WriteSearchText(run);
+            });
+        ForgetTotals();
+    }
 
     /// <summary>Read, change and write one run under the store's write lock, so concurrent changes (progress
     /// from the run's thread, a rename from the API) never overwrite each other. Null if it does not exist.</summary>
@@ -71,8 +77,24 @@ public sealed class RunStore : IDisposable
     {
         lock (_writeGate)
         {
-            if (_runs.FindById(id) is not { } run || !change(run)) return null;
-            _runs.Update(run);
+            if (_runs.FindById(id) is not { } run) return null;
+            var (before, status) = (SearchState(run), run.Status);
+            if (!change(run)) return null;
+            // Progress writes, the frequent ones, leave the search text alone and stay a single write.
+            if (SearchState(run) == before)
+            {
+                _runs.Update(run);
+                if (run.Status != status) ForgetTotals();
+            }
+            else
+            {
+                InTransaction(() =>
+                {
+                    _runs.Update(run);
+                    WriteSearchText(run);
+                });
+                ForgetTotals();
+            }
             return run;
         }
     }
@@ -84,29 +106,6 @@ public sealed class RunStore : IDisposable
     public IReadOnlyList<RunDocument> All() => [.. _runs.FindAll()];
 
     public IReadOnlyList<RunDocument> WithStatus(RunStatus status) => [.. _runs.Find(r => r.Status == status)];
-
-    /// <summary>One page of runs filtered by kind and status and ordered by a stored field (<c>createdAt</c>,
-    /// <c>name</c>, <c>status</c>, <c>kind</c>), paged by the database: an open Runs page over 10,000 runs reads
-    /// a page, not every run.</summary>
-    public (IReadOnlyList<RunDocument> Items, int Total) Page(string? kind, RunStatus? status, string orderBy, bool descending, int skip, int take)
-    {
-        var query = _runs.Query();
-        if (!string.IsNullOrEmpty(kind)) query = query.Where(r => r.Kind == kind);
-        if (status is { } s) query = query.Where(r => r.Status == s);
-        var total = query.Count();
-        var ordered = (orderBy, descending) switch
-        {
-            ("name", false) => query.OrderBy(r => r.Name),
-            ("name", true) => query.OrderByDescending(r => r.Name),
-            ("status", false) => query.OrderBy(r => r.Status),
-            ("status", true) => query.OrderByDescending(r => r.Status),
-            ("kind", false) => query.OrderBy(r => r.Kind),
-            ("kind", true) => query.OrderByDescending(r => r.Kind),
-            (_, false) => query.OrderBy(r => r.CreatedAt),
-            (_, true) => query.OrderByDescending(r => r.CreatedAt),
-        };
-        return ([.. ordered.Skip(Math.Max(0, skip)).Limit(take).ToList()], total);
-    }
 
     /// <summary>Deletes a run with everything it stored.</summary>
     public void Delete(string id)
@@ -121,7 +120,9 @@ public sealed class RunStore : IDisposable
                 foreach (var file in _files.Find(f => f.Id.StartsWith(id + "/")).ToList())
                     _files.Delete(file.Id);
                 _runs.Delete(id);
+                Searchable.Delete(id);
                 _db.Commit();
+                ForgetTotals();
             }
             catch
             {

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using Vinula.Dashboard.Runs;
+using Vinula.Dashboard.Storage;
 using Vinula.Shared.Events;
+using Vinula.Shared.Experiments;
 using Vinula.Shared.Runs;
 
 namespace Vinula.Dashboard.Components.Pages.Runs;
@@ -132,9 +134,23 @@ public partial class RunsPage
 
     /// <summary>A status change can move a run in or out of a status filter, or change its place in a status
     /// sort; a finished run gets its summary (the key metric): those reload.</summary>
-    private bool FiltersOnStatus => !string.IsNullOrEmpty(Status) || Sort?.TrimStart('-') == "status";
+    private bool FiltersOnStatus => !string.IsNullOrEmpty(Status)
+        || CurrentSort.Field is RunSortField.Status or RunSortField.Duration or RunSortField.Summary;
 
-    private bool FiltersOnMetadata => !string.IsNullOrEmpty(Q) || !string.IsNullOrEmpty(Tag) || Sort?.TrimStart('-') == "name";
+    private bool FiltersOnMetadata => !string.IsNullOrEmpty(Q) || !string.IsNullOrEmpty(Tag) || CurrentSort.Field == RunSortField.Name;
+
+    private RunSort CurrentSort => RunSort.Parse(Sort) ?? RunSort.Default;
+
+    /// <summary>What the key-metric column sorts by: the filtered kind's own number (a VAE's ELBO, an autoencoder's
+    /// MSE), the student's accuracy when kinds are mixed.</summary>
+    private string KeyMetricKey => Kind switch
+    {
+        ExperimentKinds.Vae or ExperimentKinds.Cvae => "test.elbo",
+        ExperimentKinds.Autoencoder => "test.mse",
+        ExperimentKinds.Gan or ExperimentKinds.Cgan or ExperimentKinds.VaeGan => "g.loss",
+        ExperimentKinds.TextGan => "bleu4",
+        _ => "student.test_accuracy",
+    };
 
     private int IndexOf(string runId)
     {
@@ -191,6 +207,8 @@ public partial class RunsPage
     private void SetStatus(string? value) => Navigate("status", value);
     private void SetTag(string? value) => Navigate("tag", value);
     private void SetSort(string? value) => Navigate("sort", value == "-createdAt" ? null : value);
+
+    private void ClearSelection() => _selected.Clear();
 
     public void Dispose()
     {
