@@ -55,11 +55,13 @@ public sealed class SharedViewTests(VinulaFactory factory) : IClassFixture<Vinul
     }
 
     [Fact]
-    public async Task TheRunsListIsNotPrerendered()
+    public async Task TheRunsListIsPrerenderedButAFormIsNot()
     {
-        Finished("listed", 0.5);
-        var html = await _client.GetStringAsync("/");
-        Assert.DoesNotContain("listed", html); // drawn by the circuit: its live list would be built twice
+        var id = Finished("listed <i>", 0.5);
+        var html = await _client.GetStringAsync($"/?q={id}");
+        Assert.Contains("listed &lt;i&gt;", html); // the first HTML has the rows
+        var form = await _client.GetStringAsync("/new/distill");
+        Assert.DoesNotContain("data-testid=\"epochs\"", form); // typed before the circuit connects, it would be lost
     }
 
     [Fact]

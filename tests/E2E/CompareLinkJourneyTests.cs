@@ -35,6 +35,7 @@ public sealed class CompareLinkJourneyTests(VinulaApp app, ITestOutputHelper out
         {
             await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
             await page.GotoAsync($"/?q={suffix}");
+            await VinulaApp.WaitForCircuitAsync(page);
             var table = page.GetByTestId("runs-table");
             await Expect(table.Locator("tbody tr")).ToHaveCountAsync(2);
             foreach (var name in names)

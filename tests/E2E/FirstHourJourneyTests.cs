@@ -159,6 +159,7 @@ public sealed class FirstHourJourneyTests(VinulaApp app, ITestOutputHelper outpu
     public Task DarkModeIsRememberedAfterAReloadAndInANewTab() => app.WithPageAsync(output, async page =>
     {
         await page.GotoAsync("/");
+        await VinulaApp.WaitForCircuitAsync(page);
         var toggle = page.GetByTestId("dark-mode");
         await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "false"); // the test browser prefers light
         await toggle.ClickAsync();

@@ -133,6 +133,11 @@ public sealed class VinulaApp : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until the page's circuit is up: a prerendered page (the run list, a run, a comparison) is plain
+    /// HTML until then, and a click on it would be lost.</summary>
+    public static Task WaitForCircuitAsync(IPage page) =>
+        Assertions.Expect(page.Locator("[data-interactive='true']")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+
     /// <summary>Saves a full-page screenshot to <c>artifacts/screenshots/</c> under the repository root.</summary>
     public static async Task<string> ScreenshotAsync(IPage page, string fileName)
     {

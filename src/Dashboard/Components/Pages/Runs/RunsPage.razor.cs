@@ -56,6 +56,8 @@ public partial class RunsPage
 
     protected override void OnInitialized()
     {
+        // The prerender draws the list once; the live page (subscription, timers) is the circuit's.
+        if (!RendererInfo.IsInteractive) return;
         // Progress and renames patch the row they concern; only a new, deleted or re-filtered run reloads the list.
         _subscription = Bus.Subscribe(OnEvent,
             e => e is RunStatusChanged or RunProgressChanged or RunMetadataChanged or RunDeleted);
