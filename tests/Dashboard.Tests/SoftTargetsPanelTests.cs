@@ -74,4 +74,22 @@ public sealed class SoftTargetsPanelTests : DashboardContext
         panel.WaitForAssertion(() => Assert.Equal("false", panel.Find("[data-testid='least-sure']").GetAttribute("aria-pressed")));
         Assert.Equal("true", panel.Find("[data-testid='other-digits']").GetAttribute("aria-pressed"));
     }
+
+    [Fact]
+    public void ALinkOpensTheSameTemperatureAndExamplesAndAChoiceGoesBackIntoIt()
+    {
+        var nav = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        var first = Render<SoftTargetsPanel>(p => p.Add(x => x.RunId, "r1"));
+        first.Find("[data-testid='other-digits']").Click();
+        first.Find("[data-testid='other-digits']").Click();
+        var shown = first.FindAll("[data-testid='soft-example']").Select(e => e.GetAttribute("data-row")).ToList();
+        first.WaitForAssertion(() => Assert.Contains("examples=2", nav.Uri)); // once the choices rest
+        Assert.Contains("softT=4", nav.Uri);
+
+        nav.NavigateTo("/runs/r1?softT=12.5&examples=2");
+        var linked = Render<SoftTargetsPanel>(p => p.Add(x => x.RunId, "r1"));
+        Assert.Contains("T = 12.5", linked.Markup);
+        Assert.Equal("true", linked.Find("[data-testid='other-digits']").GetAttribute("aria-pressed"));
+        Assert.Equal(shown, linked.FindAll("[data-testid='soft-example']").Select(e => e.GetAttribute("data-row")));
+    }
 }
