@@ -24,6 +24,7 @@ public static class CurveCost
         var root = RepositoryRoot.Find();
         var database = Path.Combine(Path.GetTempPath(), $"vinula-curve-{Guid.NewGuid():N}.db");
         var id = Seed(database, points);
+        var other = Seed(database, 1_000); // Compare needs two runs
 
         await using var factory = new BenchmarkDashboard(root, database);
         factory.UseKestrel(0);
@@ -35,7 +36,21 @@ public static class CurveCost
         for (var round = 1; round <= rounds; round++)
         {
             var clock = Stopwatch.StartNew();
-            var series = store.Metrics(id)["student/train_loss"];
+            var all = store.Metrics(id);
+            var series = all["student/train_loss"];
+            var firstRead = clock.Elapsed.TotalMilliseconds;
+            Console.WriteLine($"round {round}: store read with every series {firstRead:0} ms");
+            foreach (var axis in new[] { CurveAxis.Step, CurveAxis.Epoch })
+            {
+                clock.Restart();
+                var xs = CurveX.Of("student/train_loss", series, all, axis, CurveX.Origin(all));
+                var placed = clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                var traces = CurveTraces.For(new Dashboard.Components.Live.ChartSeries("student/train_loss", "loss", "#000"), series, xs, new CurveView(axis, Smoothing: 0.9));
+                Console.WriteLine($"round {round}, {axis}: x placed {placed:0} ms; traces (thinned, smoothed) {clock.Elapsed.TotalMilliseconds:0} ms, {traces.Count} traces");
+            }
+            clock.Restart();
+            _ = store.Metrics(id)["student/train_loss"];
             var read = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
             var kept = Downsampling.MinMax(series, p => p.Value);
@@ -58,8 +73,8 @@ public static class CurveCost
         });
         foreach (var (label, path) in new[]
         {
-            ("Compare, 1 chart", $"/compare?runs={id}&metric=student/train_loss"),
-            ("Compare, smoothed", $"/compare?runs={id}&metric=student/train_loss&smooth=0.9"),
+            ("Compare", $"/compare?runs={id},{other}&metric=student/train_loss"),
+            ("Compare, smoothed", $"/compare?runs={id},{other}&metric=student/train_loss&smooth=0.9"),
             ("Run page", $"/runs/{id}?x=step"),
         })
         {
@@ -68,7 +83,7 @@ public static class CurveCost
                 var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1440, Height = 1000 } });
                 var clock = Stopwatch.StartNew();
                 await page.GotoAsync(baseUrl + path);
-                await page.Locator(".js-plotly-plot .scatterlayer .trace path.js-line").First.WaitForAsync(new() { Timeout = 600_000 });
+                await page.Locator(".js-plotly-plot .scatterlayer .trace").First.WaitForAsync(new() { Timeout = 120_000 });
                 Console.WriteLine($"{label}, round {round}: curve drawn {clock.Elapsed.TotalMilliseconds:0} ms after the request");
                 await page.CloseAsync();
             }

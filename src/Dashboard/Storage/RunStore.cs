@@ -19,6 +19,7 @@ public sealed partial class RunStore : IDisposable
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<RunDocument> _runs;
     private readonly ILiteCollection<MetricDocument> _metrics;
+    private readonly ILiteCollection<BsonDocument> _rawMetrics;
     private readonly ILiteCollection<LogDocument> _logs;
     private readonly ILiteStorage<string> _files;
     private readonly Lock _writeGate = new();
@@ -35,6 +36,7 @@ public sealed partial class RunStore : IDisposable
             };
             _runs = _db.GetCollection<RunDocument>("runs");
             _metrics = _db.GetCollection<MetricDocument>("metrics");
+            _rawMetrics = _db.GetCollection("metrics");
             _logs = _db.GetCollection<LogDocument>("logs");
             _files = _db.GetStorage<string>("files", "chunks");
             _metrics.EnsureIndex(m => m.RunId);
@@ -155,12 +157,26 @@ public sealed partial class RunStore : IDisposable
         }
     }
 
-    /// <summary>Points of a run, by series, in step order.</summary>
-    public Dictionary<string, List<MetricPoint>> Metrics(string runId) =>
-        _metrics.Find(m => m.RunId == runId)
-            .GroupBy(m => m.Series)
-            .ToDictionary(g => g.Key, g => g.OrderBy(m => m.Step).Select(m => new MetricPoint(m.Series, m.Step, m.Value, m.Time)).ToList(),
-                StringComparer.Ordinal);
+    /// <summary>Points of a run, by series, in step order. Read as raw documents, only the fields a point needs (not
+    /// mapped to <see cref="MetricDocument"/>, then grouped and sorted): a curve of a million points is read several
+    /// times faster, and the points come in insertion order, which is step order but for a resumed run's repeats.</summary>
+    public Dictionary<string, List<MetricPoint>> Metrics(string runId)
+    {
+        var result = new Dictionary<string, List<MetricPoint>>(StringComparer.Ordinal);
+        var unordered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var doc in _rawMetrics.Find(Query.EQ(nameof(MetricDocument.RunId), runId)))
+        {
+            var series = doc[nameof(MetricDocument.Series)].AsString;
+            if (!result.TryGetValue(series, out var points)) result[series] = points = [];
+            var point = new MetricPoint(series, doc[nameof(MetricDocument.Step)].AsInt64, doc[nameof(MetricDocument.Value)].AsDouble,
+                doc[nameof(MetricDocument.Time)].AsDateTime);
+            if (points.Count > 0 && point.Step < points[^1].Step) unordered.Add(series);
+            points.Add(point);
+        }
+        foreach (var series in unordered)
+            result[series] = [.. result[series].OrderBy(p => p.Step)]; // stable: equal steps keep their order
+        return result;
+    }
 
     /// <summary>Removes points after a step (a resumed run trains those steps again).</summary>
     public int DeleteMetricsAfter(string runId, long step) => _metrics.DeleteMany(m => m.RunId == runId && m.Step > step);
