@@ -170,14 +170,14 @@ public sealed class CompareMediaTests() : DashboardContext(datasets: Path.Combin
 
         // Moving t goes into the URL, and the page shows the frame of the new t (no new model call needed).
         page.Find("[data-testid='compare-homotopy'] input[type='range']").Input("20");
-        Assert.Contains("t=1", nav.Uri);
+        page.WaitForAssertion(() => Assert.Contains("t=1", nav.Uri)); // the slider hands its value on asynchronously
         page.WaitForAssertion(() => Assert.Contains("t = 1.00", page.Find("[data-testid='compare-homotopy-t']").TextContent));
         Assert.NotEqual(quarter, Src(Cell(page, "compare-homotopy-run", "p4")));
 
         page.Find("[data-testid='compare-grids'] input[type='range']").Input("1");
-        Assert.Contains("epoch=1", nav.Uri);
+        page.WaitForAssertion(() => Assert.Contains("epoch=1", nav.Uri)); // the slider hands its value on asynchronously
         page.WaitForAssertion(() => Assert.EndsWith("reconstructions-e001.png", Src(Cell(page, "compare-grid-run", "p4"))));
         page.Find("input[data-testid='compare-homotopy-a']").Change("7");
-        Assert.Contains("a=7", nav.Uri);
+        page.WaitForAssertion(() => Assert.Contains("a=7", nav.Uri)); // the field hands its value on asynchronously
     }
 }
