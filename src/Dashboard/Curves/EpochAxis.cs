@@ -19,13 +19,16 @@ public static class EpochAxis
         public long LastLength => Ends.Length > 1 ? Ends[^1] - Ends[^2] : Math.Max(1, Ends[^1] - Start);
     }
 
+    /// <summary>Whether a series is a phase's epoch marks (<c>&lt;phase&gt;/epoch_seconds</c>): timings, not a result.</summary>
+    public static bool IsEpochMarker(string series) => series.EndsWith(EpochMarker, StringComparison.Ordinal);
+
     /// <summary>The model a series belongs to: its name before the first <c>/</c> (<c>student/train_loss</c> → <c>student</c>).</summary>
     public static string Model(string series) => series.Split('/')[0];
 
     /// <summary>The run's phases, in training order, from its epoch markers.</summary>
     public static IReadOnlyList<Phase> Phases(IReadOnlyDictionary<string, List<MetricPoint>> all)
     {
-        var marked = all.Where(kv => kv.Key.EndsWith(EpochMarker, StringComparison.Ordinal) && kv.Value.Count > 0)
+        var marked = all.Where(kv => IsEpochMarker(kv.Key) && kv.Value.Count > 0)
             .Select(kv => (Name: kv.Key[..^EpochMarker.Length], Ends: kv.Value.Select(p => p.Step).Distinct().Order().ToArray()))
             .OrderBy(p => p.Ends[0]).ToList();
         var phases = new List<Phase>(marked.Count);

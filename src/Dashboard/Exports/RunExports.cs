@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using Vinula.Shared.Events;
 using Vinula.Dashboard.Storage;
 using Vinula.Engine.Export;
 using Vinula.Shared;
@@ -59,31 +60,33 @@ public sealed class RunExports(RunStore store)
         return new ExportIndex(run.Id, run.Name, run.Kind, files, weights, images, zip);
     }
 
-    public ExportFile? MetricsCsv(string runId) =>
-        store.Get(runId) is { } run
-            ? new ExportFile(ExportNames.For(run.Name, run.Id, "metrics.csv"), "text/csv", Encoding.UTF8.GetBytes(Exports.MetricsCsv.Write(store.Metrics(runId))))
-            : null;
+    public ExportFile? MetricsCsv(string runId) => store.Get(runId) is { } run ? MetricsCsvOf(run, store.Metrics(runId)) : null;
 
-    public ExportFile? MetricsJson(string runId) =>
-        store.Get(runId) is { } run
-            ? new ExportFile(ExportNames.For(run.Name, run.Id, "metrics.json"), "application/json", JsonSerializer.SerializeToUtf8Bytes(
-                new { id = run.Id, name = run.Name, kind = run.Kind, series = Exports.MetricsCsv.Triples(store.Metrics(runId)) }, Indented))
-            : null;
+    public ExportFile? MetricsJson(string runId) => store.Get(runId) is { } run ? MetricsJsonOf(run, store.Metrics(runId)) : null;
 
     /// <summary>The body of <c>POST /api/runs</c> that queues the same run again: kind, name, tags and the resolved config.</summary>
-    public ExportFile? ConfigJson(string runId)
+    public ExportFile? ConfigJson(string runId) => store.Get(runId) is { } run ? ConfigJsonOf(run) : null;
+
+    public ExportFile? TensorBoard(string runId) => store.Get(runId) is { } run ? TensorBoardOf(run, store.Metrics(runId)) : null;
+
+    // The files from a run and its points already read: the ZIP holds three of them and reads the points once.
+    private static ExportFile MetricsCsvOf(RunDocument run, Dictionary<string, List<MetricPoint>> metrics) =>
+        new(ExportNames.For(run.Name, run.Id, "metrics.csv"), "text/csv", Encoding.UTF8.GetBytes(Exports.MetricsCsv.Write(metrics)));
+
+    private static ExportFile MetricsJsonOf(RunDocument run, Dictionary<string, List<MetricPoint>> metrics) =>
+        new(ExportNames.For(run.Name, run.Id, "metrics.json"), "application/json", JsonSerializer.SerializeToUtf8Bytes(
+            new { id = run.Id, name = run.Name, kind = run.Kind, series = Exports.MetricsCsv.Triples(metrics) }, Indented));
+
+    private static ExportFile ConfigJsonOf(RunDocument run)
     {
-        if (store.Get(runId) is not { } run) return null;
         using var config = JsonDocument.Parse(run.ConfigJson);
         var request = new CreateRunRequest(run.Kind, config.RootElement, run.Name, run.Tags);
         return new ExportFile(ExportNames.For(run.Name, run.Id, "config.json"), "application/json", JsonSerializer.SerializeToUtf8Bytes(request, Indented));
     }
 
-    public ExportFile? TensorBoard(string runId) =>
-        store.Get(runId) is { } run
-            ? new ExportFile(TensorBoardEvents.FileName(run.CreatedAt), "application/octet-stream",
-                TensorBoardEvents.Write(run.CreatedAt, store.Metrics(runId).Values.SelectMany(p => p)))
-            : null;
+    private static ExportFile TensorBoardOf(RunDocument run, Dictionary<string, List<MetricPoint>> metrics) =>
+        new(TensorBoardEvents.FileName(run.CreatedAt), "application/octet-stream",
+            TensorBoardEvents.Write(run.CreatedAt, metrics.Values.SelectMany(p => p)));
 
     /// <summary>One role's weights; <paramref name="file"/> is <c>{role}.dat</c> or <c>{role}.safetensors</c>.</summary>
     public (ExportFile? File, ExportProblem? Problem) Weights(string runId, string file)
@@ -118,10 +121,11 @@ public sealed class RunExports(RunStore store)
                 using var stream = entry.Open();
                 stream.Write(content);
             }
-            Add("metrics.csv", MetricsCsv(runId)!.Content);
-            Add("metrics.json", MetricsJson(runId)!.Content);
-            Add("config.json", ConfigJson(runId)!.Content);
-            var events = TensorBoard(runId)!;
+            var metrics = store.Metrics(runId);
+            Add("metrics.csv", MetricsCsvOf(run, metrics).Content);
+            Add("metrics.json", MetricsJsonOf(run, metrics).Content);
+            Add("config.json", ConfigJsonOf(run).Content);
+            var events = TensorBoardOf(run, metrics);
             Add($"tensorboard/{events.FileName}", events.Content);
             foreach (var role in store.CheckpointNames(runId))
             {

@@ -1,3 +1,5 @@
+using Vinula.Dashboard.Curves;
+
 namespace Vinula.Dashboard.Components.Pages.Compare;
 
 /// <summary>Per-run colours that do not depend on which runs are shown with it: a run keeps its colour on every
@@ -65,7 +67,7 @@ public static class DefaultMetric
 
     private static string? Pick(IEnumerable<string> candidates)
     {
-        var names = candidates.Where(s => !s.EndsWith("/epoch_seconds", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var names = candidates.Where(s => !EpochAxis.IsEpochMarker(s)).Order(StringComparer.Ordinal).ToList();
         if (names.Contains("student/test_accuracy")) return "student/test_accuracy";
         foreach (var suffix in PreferredSuffixes)
             if (names.FirstOrDefault(s => s.EndsWith(suffix, StringComparison.Ordinal)) is { } found)

@@ -25,7 +25,7 @@ public sealed partial record EpochImages(IReadOnlyDictionary<int, string> ByEpoc
         string? whole = null;
         foreach (var image in artifacts.Where(a => a.Group == group && a.Name.EndsWith(".png", StringComparison.Ordinal)).OrderBy(a => a.Step))
         {
-            if (StepImage().IsMatch(image.Name)) continue;
+            if (IsStepPreview(image.Name)) continue;
             if (EpochImage().Match(image.Name) is { Success: true } m) byEpoch[int.Parse(m.Groups[1].ValueSpan)] = image.Name;
             else whole = image.Name;
         }
@@ -38,7 +38,7 @@ public sealed partial record EpochImages(IReadOnlyDictionary<int, string> ByEpoc
     public static IReadOnlyList<string> Groups(IReadOnlyList<IReadOnlyList<ArtifactInfo>> runs)
     {
         var perRun = runs.Select(artifacts => artifacts
-            .Where(a => a.Group is not null && EpochImage().IsMatch(a.Name) && !StepImage().IsMatch(a.Name))
+            .Where(a => a.Group is not null && EpochImage().IsMatch(a.Name) && !IsStepPreview(a.Name))
             .Select(a => a.Group!).ToHashSet()).ToList();
         var all = perRun.SelectMany(g => g).Distinct().ToList();
         int Rank(string group) => Array.IndexOf(Preferred, group) is var i and >= 0 ? i : Preferred.Length;
@@ -53,6 +53,9 @@ public sealed partial record EpochImages(IReadOnlyDictionary<int, string> ByEpoc
 
     [GeneratedRegex(@"-e(\d+)\.png$")]
     private static partial Regex EpochImage();
+
+    /// <summary>A paused run's preview drawn at one step (<c>…-s0001234.png</c>, the engine's <c>FixedSamples.PreviewName</c>).</summary>
+    public static bool IsStepPreview(string name) => StepImage().IsMatch(name);
 
     [GeneratedRegex(@"-s\d+\.png$")]
     private static partial Regex StepImage();
