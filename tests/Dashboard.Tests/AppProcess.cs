@@ -50,6 +50,8 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Storage__DatabasePath"] = databasePath;
         start.Environment["Data__Directory"] = Path.Combine(RepositoryRoot.Find(), "data", "datasets");
         start.Environment["Engine__Threads"] = "1";
+        // A checkpoint every epoch: the crash test's epochs last milliseconds, and it kills the server after epoch 2.
+        start.Environment["Engine__CheckpointSeconds"] = "0";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         return new AppProcess(Process.Start(start)!, port);
     }

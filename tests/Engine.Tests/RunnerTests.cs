@@ -53,4 +53,17 @@ public class RunnerTests
         Assert.Equal(1, context.Summary["done"]);
         Assert.Equal(2, sink.Checkpoints.Count);
     }
+
+    [Fact]
+    public void CheckpointsComeAtTheIntervalAndAlwaysAfterAPhasesLastEpoch()
+    {
+        var sink = new MemorySink();
+        var slow = new RunContext(sink.RunId, sink, sink, null!, TorchSharp.torch.CPU) { CheckpointInterval = TimeSpan.FromHours(1) };
+        new TrainingRunner(slow).Run(new ScriptedExperiment(_ => 1f, new PhasePlan("a", 4, 5), new PhasePlan("b", 3, 5)), false, default);
+        Assert.Equal(2, sink.CheckpointWrites); // each phase's last epoch only
+
+        var (every, context) = NewContext(); // the engine's default: every epoch
+        new TrainingRunner(context).Run(new ScriptedExperiment(_ => 1f, new PhasePlan("a", 4, 5), new PhasePlan("b", 3, 5)), false, default);
+        Assert.Equal(7, every.CheckpointWrites);
+    }
 }

@@ -133,7 +133,11 @@ public sealed class RunScheduler(
             var definition = catalog.Find(started.Kind) ?? throw new InvalidOperationException($"Unknown experiment kind '{started.Kind}'.");
             var config = (ExperimentConfig)JsonSerializer.Deserialize(started.ConfigJson, definition.ConfigType, VinulaJson.Options)!;
             var device = TorchSetup.Resolve(config.Device, engineOptions.Value.Device);
-            var context = new RunContext(runId, sink, new StoreRunLibrary(store), datasets, device) { Control = control };
+            var context = new RunContext(runId, sink, new StoreRunLibrary(store), datasets, device)
+            {
+                Control = control,
+                CheckpointInterval = TimeSpan.FromSeconds(Math.Max(0, engineOptions.Value.CheckpointSeconds)),
+            };
             context.Log($"{(resume ? "resuming" : "starting")} {started.Kind} on {device.type.ToString().ToLowerInvariant()}, " +
                         $"{TorchSharp.torch.get_num_threads()} thread(s).");
             using (var run = definition.Create(config, context))

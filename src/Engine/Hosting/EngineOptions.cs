@@ -15,4 +15,8 @@ public sealed class EngineOptions
 
     /// <summary>libtorch's intra-op threads (process-wide). 0 = one per core, shared among the concurrent runs.</summary>
     public int Threads { get; set; }
+
+    /// <summary>Least training seconds between two checkpoints of a model (its last epoch always writes one); 0 =
+    /// every epoch. A crash, cancel or stop loses at most this much training: resume repeats it.</summary>
+    public double CheckpointSeconds { get; set; } = 10;
 }

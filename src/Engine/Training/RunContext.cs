@@ -17,6 +17,10 @@ public sealed class RunContext(string runId, IRunSink sink, IRunLibrary library,
     /// <summary>Pause, single-step and slow motion, set from outside while the run trains.</summary>
     public RunControl Control { get; init; } = new();
 
+    /// <summary>The least training time between two checkpoints of a phase; a phase's last epoch always writes one.
+    /// Zero (the default) checkpoints every epoch. A resume repeats at most this much training.</summary>
+    public TimeSpan CheckpointInterval { get; init; }
+
     /// <summary>The flat summary the run ends with (PRODUCT.md, "Run summary keys").</summary>
     public Dictionary<string, double> Summary { get; } = new(StringComparer.Ordinal);
 

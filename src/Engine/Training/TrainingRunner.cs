@@ -6,8 +6,8 @@ namespace Vinula.Engine.Training;
 
 /// <summary>
 /// The one training loop every experiment plugs into. For each phase of the plan: epochs of steps, one
-/// dispose scope per step, cancellation between steps, windowed-mean step metrics, an evaluation and a
-/// checkpoint at every epoch's end, progress with an ETA. Runs synchronously on the caller's thread:
+/// dispose scope per step, cancellation between steps, windowed-mean step metrics, an evaluation at every epoch's
+/// end and a checkpoint at the epoch ends <see cref="RunContext.CheckpointInterval"/> apart, progress with an ETA. Runs synchronously on the caller's thread:
 /// TorchSharp's dispose scopes are thread-static, so a run keeps one thread from start to end.
 /// </summary>
 public sealed class TrainingRunner(RunContext context)
@@ -24,6 +24,7 @@ public sealed class TrainingRunner(RunContext context)
     private readonly Dictionary<string, (double Sum, int Count)> _sums = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
     private double _pausedSeconds;
+    private long _lastCheckpoint;
 
     /// <summary>Trains the whole plan. With <paramref name="resume"/>, phases restore their last checkpoint and
     /// continue after the last finished epoch.</summary>
@@ -44,6 +45,7 @@ public sealed class TrainingRunner(RunContext context)
                 context.Log($"{plan.Role}: resumed after epoch {firstEpoch} of {plan.Epochs} (step {_globalStep}).");
             _stepsAtStart = _globalStep;
             _clock.Restart();
+            _lastCheckpoint = Stopwatch.GetTimestamp();
 
             for (var epoch = firstEpoch; epoch < plan.Epochs; epoch++)
                 TrainEpoch(phase, epoch, cancellation);
@@ -88,7 +90,13 @@ public sealed class TrainingRunner(RunContext context)
         using (torch.NewDisposeScope())
             phase.EndEpoch(epoch, _globalStep, context);
 
-        context.Sink.Checkpoint(Checkpoint.NameFor(plan.Role), Checkpoint.Write(plan.Role, epoch + 1, _globalStep, phase));
+        if (epoch + 1 == plan.Epochs || Stopwatch.GetElapsedTime(_lastCheckpoint) >= context.CheckpointInterval)
+        {
+            // Serialising the model and optimiser and storing them cost ~2–5 % of a short epoch: worth it only
+            // every so often, and always at the end, where the next phase or a resume picks up.
+            context.Sink.Checkpoint(Checkpoint.NameFor(plan.Role), Checkpoint.Write(plan.Role, epoch + 1, _globalStep, phase));
+            _lastCheckpoint = Stopwatch.GetTimestamp();
+        }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds - _pausedSeconds;
         _pausedSeconds = 0;
         context.Metric($"{plan.Role}/epoch_seconds", _globalStep, seconds);

@@ -10,7 +10,6 @@ namespace Vinula.Engine.Experiments.Autoencoder;
 /// minimises, so the two compare); a reconstruction grid and the test MSE every epoch.</summary>
 public sealed class AutoencoderPhase : TrainingPhase
 {
-    private const int EvalBatch = 1000;
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly ClassifierData _data;
     private readonly ReconstructionGrid _grid;
@@ -76,9 +75,10 @@ public sealed class AutoencoderPhase : TrainingPhase
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         double total = 0;
-        for (long start = 0; start < x.shape[0]; start += EvalBatch)
+        foreach (var (start, length) in EvaluationChunks.Of(x.shape[0]))
         {
-            var chunk = x.narrow(0, start, Math.Min(EvalBatch, x.shape[0] - start));
+            using var chunkScope = torch.NewDisposeScope();
+            var chunk = x.narrow(0, start, length);
             total += (_model.forward(chunk) - chunk).pow(2).sum().to(ScalarType.Float64).item<double>();
         }
         return total / (x.shape[0] * x.shape[1]);

@@ -20,7 +20,6 @@ namespace Vinula.Engine.Experiments.Vae;
 public sealed class VaePhase : TrainingPhase
 {
     public const int ManifoldSide = 20;
-    private const int EvalBatch = 1000;
     private const double ActiveThreshold = 0.01;
     private readonly Models.Vae _model;
     private readonly ClassifierData _data;
@@ -136,9 +135,9 @@ public sealed class VaePhase : TrainingPhase
         double recon = 0;
         var klPerDim = zeros(_model.Latent, dtype: ScalarType.Float64);
         var means = new List<Tensor>();
-        for (long start = 0; start < x.shape[0]; start += EvalBatch)
+        foreach (var (start, length) in EvaluationChunks.Of(x.shape[0]))
         {
-            var chunk = x.narrow(0, start, Math.Min(EvalBatch, x.shape[0] - start));
+            var chunk = x.narrow(0, start, length);
             var y = Condition(labels.narrow(0, start, chunk.shape[0]));
             var (mu, logVar) = _model.Encode(chunk, y);
             var logits = _model.DecodeLogits(VaeLoss.Sample(mu, logVar, _random), y);
