@@ -46,7 +46,7 @@ public sealed class DigitScorer : IDisposable
             using var grad = torch.enable_grad();
             var training = new DistillConfig { LearningRate = 2e-3, BatchSize = 128, Seed = 7 };
             using var phase = new ClassifierPhase(new PhasePlan("scorer", 5, tensors.StepsPerEpoch(training.BatchSize)), model, tensors,
-                ClassifierPhase.CrossEntropy, training, training.Seed, jitter: 2);
+                ClassifierObjective.CrossEntropy, training, training.Seed, jitter: 2);
             for (var epoch = 0; epoch < 5; epoch++)
             {
                 phase.BeginEpoch(epoch);

@@ -64,10 +64,18 @@ public sealed class ClassifierData : IDisposable
     /// images and labels on the run's device. Every phase draws its batches here.</summary>
     public (Tensor X, Tensor Y) Batch(int[] order, int step, int batchSize)
     {
+        var rows = Rows(order, step, batchSize);
+        return (TrainX.index_select(0, rows), TrainY.index_select(0, rows));
+    }
+
+    /// <summary>The row numbers (into <see cref="TrainX"/>) of one step of an epoch, on the run's device.</summary>
+    public Tensor Rows(int[] order, int step, int batchSize)
+    {
         var start = step * batchSize;
         var count = Math.Min(batchSize, TrainCount - start);
-        var rows = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64).to(TrainX.device);
-        return (TrainX.index_select(0, rows), TrainY.index_select(0, rows));
+        var rows = new long[count];
+        for (var i = 0; i < count; i++) rows[i] = order[start + i];
+        return tensor(rows, ScalarType.Int64).to(TrainX.device);
     }
 
     private static (Tensor X, Tensor Y) Load(MnistData mnist, int[] indices, Device device)

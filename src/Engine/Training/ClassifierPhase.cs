@@ -8,13 +8,6 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Vinula.Engine.Training;
 
-/// <summary>The loss of one batch: the first term carries the gradient; the others are charted.</summary>
-public readonly record struct LossTerms(Tensor Loss, params (string Name, Tensor Value)[] Parts);
-
-/// <summary>Computes a batch's loss from the model's logits, the labels, and the (possibly jittered) inputs the
-/// logits came from, so a teacher can be asked about the very same images.</summary>
-public delegate LossTerms ClassifierObjective(Tensor logits, Tensor labels, Tensor inputs);
-
 /// <summary>
 /// Trains an MNIST classifier with Adam on one objective. Teacher, student and baseline are all this phase
 /// with different objectives. Reports train loss per step, and per epoch the test loss (CE) and accuracy,
@@ -57,9 +50,6 @@ public sealed class ClassifierPhase : TrainingPhase
         model.DrawDropoutFrom(_random);
     }
 
-    /// <summary>Plain cross-entropy on labels: the teacher's and the baseline's objective.</summary>
-    public static ClassifierObjective CrossEntropy { get; } = (logits, labels, _) => new LossTerms(F.cross_entropy(logits, labels));
-
     public override void BeginEpoch(int epoch)
     {
         _model.train();
@@ -72,12 +62,14 @@ public sealed class ClassifierPhase : TrainingPhase
 
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
     {
-        var (batch, y) = _data.Batch(_order, step, _batchSize);
-        var x = Data.Jitter.Shift(batch, Data.MnistData.Side, _jitter, _random);
+        var rows = _data.Rows(_order, step, _batchSize);
+        var (batch, y) = (_data.TrainX.index_select(0, rows), _data.TrainY.index_select(0, rows));
+        var shifts = _jitter > 0 ? Data.Jitter.Draw(batch.shape[0], _jitter, batch.device, _random) : null;
+        var x = shifts is null ? batch : Data.Jitter.Apply(batch, Data.MnistData.Side, shifts);
 
         _optimizer.zero_grad();
         var logits = _model.forward(x);
-        var terms = _objective(logits, y, x);
+        var terms = _objective.Loss(logits, new ClassifierBatch(x, y, rows, shifts, _jitter));
         terms.Loss.backward();
         _optimizer.step();
         _correct += logits.argmax(-1).eq(y).sum().item<long>();
@@ -163,14 +155,23 @@ public sealed class ClassifierPhase : TrainingPhase
         return (loss / x.shape[0], (double)correct / x.shape[0]);
     }
 
-    public override void Save(BinaryWriter writer) => SaveState(writer, _model, _optimizer);
+    public override void Save(BinaryWriter writer)
+    {
+        SaveState(writer, _model, _optimizer);
+        _objective.Save(writer);
+    }
 
-    public override void Load(BinaryReader reader) => LoadState(reader, _model, _optimizer);
+    public override void Load(BinaryReader reader)
+    {
+        LoadState(reader, _model, _optimizer);
+        _objective.Load(reader);
+    }
 
     protected override void Dispose(bool disposing)
     {
         if (!disposing) return;
         _optimizer.Dispose();
+        _objective.Dispose();
         _model.DrawDropoutFrom(null); // a teacher outlives its phase, and only ever runs in eval mode after it
         _random.Dispose();
     }

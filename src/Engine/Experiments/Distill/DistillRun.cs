@@ -36,7 +36,7 @@ public sealed class DistillRun : IExperimentRun
     {
         TeacherRole => _setup.StartTeacher(plan, context),
         StudentRole => _setup.StartStudent(plan, _config.Seed, SoftTargets(context), context),
-        BaselineRole => _setup.StartStudent(plan, _config.Seed, ClassifierPhase.CrossEntropy, context),
+        BaselineRole => _setup.StartStudent(plan, _config.Seed, ClassifierObjective.CrossEntropy, context),
         _ => throw new InvalidOperationException($"Unknown phase {plan.Role}."),
     };
 

@@ -76,10 +76,10 @@ public sealed class DistillationSetup : IDisposable
             Teacher.load(reader);
             context.Log($"teacher: reused from run {_config.TeacherRunId}.");
         }
-        return new ClassifierPhase(plan, Teacher, Data, ClassifierPhase.CrossEntropy, _config, _config.Seed, _config.Jitter);
+        return new ClassifierPhase(plan, Teacher, Data, ClassifierObjective.CrossEntropy, _config, _config.Seed, _config.Jitter);
     }
 
-    /// <summary>A student (or, with <see cref="ClassifierPhase.CrossEntropy"/>, a baseline) of one seed, on the
+    /// <summary>A student (or, with <see cref="ClassifierObjective.CrossEntropy"/>, a baseline) of one seed, on the
     /// transfer set; both report the omitted digits, and (with <c>biasCorrection</c>) fit the correction.</summary>
     public TrainingPhase StartStudent(PhasePlan plan, int seed, ClassifierObjective objective, RunContext context) =>
         new ClassifierPhase(plan, NewModel(_config.Student, seed, StudentStream, context.Device), Transfer, objective,
@@ -105,22 +105,14 @@ public sealed class DistillationSetup : IDisposable
 
     /// <summary>
     /// Soft targets from the teacher in eval mode (no dropout) on the student's own batch, jitter included: the
-    /// transfer set is every shifted digit the student sees, not only the 7,000 originals.
+    /// transfer set is every shifted digit the student sees, not only the 7,000 originals. Each phase gets its own
+    /// objective (it remembers the teacher's answers, <see cref="TeacherSoftTargets"/>).
     /// </summary>
     public ClassifierObjective SoftTargets(DistillLoss loss, double temperature, double alpha)
     {
         var teacher = Teacher ?? throw new InvalidOperationException("The teacher must be trained first.");
         teacher.eval();
-        return (logits, labels, inputs) =>
-        {
-            Tensor v;
-            using (torch.no_grad())
-                v = teacher.forward(inputs);
-            var parts = loss == DistillLoss.SoftKl
-                ? DistillationLoss.SoftKl(logits, v, labels, temperature, alpha)
-                : DistillationLoss.LogitMse(logits, v, labels, alpha);
-            return new LossTerms(parts.Total, ("soft_loss", parts.Soft), ("hard_loss", parts.Hard));
-        };
+        return new TeacherSoftTargets(teacher, loss, temperature, alpha, Transfer.TrainCount, _config.Jitter);
     }
 
     /// <summary>(err_scratch − err_kd) / (err_scratch − err_teacher); undefined when the teacher is no better

@@ -48,7 +48,7 @@ public sealed class TemperatureSweepRun : IExperimentRun
         if (plan.Role == DistillationSetup.TeacherRole) return _setup.StartTeacher(plan, context);
         var (temperature, seed) = _roles[plan.Role];
         if (temperature is not { } t)
-            return _setup.StartStudent(plan, seed, ClassifierPhase.CrossEntropy, context);
+            return _setup.StartStudent(plan, seed, ClassifierObjective.CrossEntropy, context);
         context.Log($"{plan.Role}: soft targets at T = {SweepResults.Format(t)}, α = {_config.Alpha}, seed {seed}.");
         return _setup.StartStudent(plan, seed, _setup.SoftTargets(DistillLoss.SoftKl, t, _config.Alpha), context);
     }
