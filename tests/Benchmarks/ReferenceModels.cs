@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TorchSharp;
 using TorchSharp.Modules;
 using Vinula.Engine.Data;
@@ -373,7 +374,15 @@ public sealed class OwningPhase(TrainingPhase inner, IDisposable[] owned) : Trai
     public override IReadOnlyList<StepValue> Step(int epoch, int step)
     {
         Clock?.Tick();
-        return inner.Step(epoch, step);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return inner.Step(epoch, step);
+        }
+        finally
+        {
+            if (Clock is { Timing: true }) Clock.InStep += Stopwatch.GetTimestamp() - started;
+        }
     }
 
     public override void EndEpoch(int epoch, long globalStep, RunContext context) { }

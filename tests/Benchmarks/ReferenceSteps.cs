@@ -8,6 +8,7 @@ using Vinula.Dashboard.Storage;
 using Vinula.Engine.Data;
 using Vinula.Engine.Hosting;
 using Vinula.Engine.Training;
+using Vinula.Shared.Events;
 using Vinula.Shared.Runs;
 using static TorchSharp.torch;
 
@@ -44,6 +45,7 @@ public static class ReferenceSteps
             var bus = new RunEventBus(NullLogger<RunEventBus>.Instance);
             var lifecycle = new RunLifecycle(store, bus);
             var engine = new EngineSide(store, bus, lifecycle, data);
+            engine.WarmStore();
 
             foreach (var threads in threadCounts)
             {
@@ -52,7 +54,7 @@ public static class ReferenceSteps
                 Console.WriteLine($"{threads} thread(s): fp32 matmul 1024×1024 through TorchSharp: {peaks[threads]:0.0} GFLOP/s");
                 foreach (var model in ReferenceModel.All)
                 {
-                    var (e, b, p) = (new List<double>(), new List<double>(), new List<double>());
+                    var (e, b, p) = (new List<EngineTime>(), new List<BareTime>(), new List<double>());
                     for (var round = 0; round < Rounds; round++)
                     {
                         Action[] sides =
@@ -63,9 +65,11 @@ public static class ReferenceSteps
                         ];
                         foreach (var side in round % 2 == 0 ? sides : Enumerable.Reverse(sides))
                             side();
-                        Console.WriteLine($"  {model.Name,-12} {threads} thread(s), round {round + 1}: engine {e[^1],8:N0}  bare {b[^1],8:N0}  PyTorch {p[^1],8:N0} samples/s");
+                        Console.WriteLine($"  {model.Name,-12} {threads} thread(s), round {round + 1}: engine {e[^1].SamplesPerSecond,8:N0}  bare {b[^1].SamplesPerSecond,8:N0}  PyTorch {p[^1],8:N0} samples/s");
                     }
-                    rows.Add(new Row(model, threads, e.Average(), b.Average(), p.Average()));
+                    var time = EngineTime.Mean(e);
+                    var bare = b.Average(t => t.SamplesPerSecond);
+                    rows.Add(new Row(model, threads, time.SamplesPerSecond, bare, p.Average(), time, model.Batch * 1000 / bare, b.Average(t => t.Cpu), b.Average(t => t.ThreadCpu)));
                 }
             }
         }
@@ -80,7 +84,20 @@ public static class ReferenceSteps
     /// <summary>Warm-up before timing: the first steps run at a third of steady speed (stack notes).</summary>
     private static double Warmup(double seconds) => Math.Min(2, seconds / 2);
 
-    private sealed record Row(ReferenceModel Model, int Threads, double Engine, double Bare, double PyTorch);
+    private sealed record Row(ReferenceModel Model, int Threads, double Engine, double Bare, double PyTorch, EngineTime Time, double BareMs, double BareCpu, double BareThreadCpu);
+
+    /// <summary>The engine's throughput and, per step in ms, the whole cycle, the part inside the phase's <c>Step</c>
+    /// (batch drawing, the model's step, the <c>item()</c> reads) and the part inside the sink; the rest is the runner
+    /// (its dispose scope's release included, which the bare step pays inside its step).</summary>
+    private sealed record EngineTime(double SamplesPerSecond, double Cycle, double Step, double Sink, double Cpu, double ThreadCpu)
+    {
+        public static EngineTime Mean(IReadOnlyList<EngineTime> all) =>
+            new(all.Average(t => t.SamplesPerSecond), all.Average(t => t.Cycle), all.Average(t => t.Step), all.Average(t => t.Sink),
+                all.Average(t => t.Cpu), all.Average(t => t.ThreadCpu));
+    }
+
+    /// <summary>Samples/s, the process's and the training thread's CPU ms a step.</summary>
+    private sealed record BareTime(double SamplesPerSecond, double Cpu, double ThreadCpu);
 
     private static void Print(List<Row> rows, Dictionary<int, double> peaks)
     {
@@ -89,6 +106,16 @@ public static class ReferenceSteps
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
             Console.WriteLine($"| {r.Model.Name} | {r.Threads} | {r.Model.Batch} | {r.Engine:N0} | {r.Bare:N0} | {r.PyTorch:N0} | {r.Engine / r.Bare:0.00}× | {r.Bare / r.PyTorch:0.00}× |");
+        Console.WriteLine();
+        Console.WriteLine("Where the engine's step cycle goes (ms a step, means of the rounds):");
+        Console.WriteLine("| model | threads | engine cycle | in phase.Step | in the sink | runner, scope release | bare step | process CPU: engine / bare | training thread CPU: engine / bare | engine/bare by thread CPU |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+            Console.WriteLine($"| {r.Model.Name} | {r.Threads} | {r.Time.Cycle:0.00} | {r.Time.Step:0.00} | {r.Time.Sink:0.000} | " +
+                              $"{r.Time.Cycle - r.Time.Step - r.Time.Sink:0.00} | {r.BareMs:0.00} | {r.Time.Cpu:0.00} / {r.BareCpu:0.00} | " +
+                              $"{r.Time.ThreadCpu:0.00} / {r.BareThreadCpu:0.00} | {r.BareThreadCpu / r.Time.ThreadCpu:0.00}× |");
+        Console.WriteLine("CPU columns are ms a step. On a loaded machine they vary far less than wall time; at 2 threads the training " +
+                          "thread is one of libtorch's two, and idle OpenMP threads may spin, so there the CPU columns only compare like with like.");
         Console.WriteLine();
         var mlp = (MlpReference)ReferenceModel.All[0];
         foreach (var r in rows.Where(r => r.Model == mlp))
@@ -118,7 +145,7 @@ public static class ReferenceSteps
         return clock.Steps * 2.0 * n * n * n / clock.Elapsed / 1e9;
     }
 
-    private static double Bare(ReferenceModel model, double warmup, double seconds)
+    private static BareTime Bare(ReferenceModel model, double warmup, double seconds)
     {
         using var step = model.Bare();
         var clock = new StepClock(warmup, seconds);
@@ -131,7 +158,7 @@ public static class ReferenceSteps
             }
         }
         catch (OperationCanceledException) { }
-        return clock.Steps * model.Batch / clock.Elapsed;
+        return new BareTime(clock.Steps * model.Batch / clock.Elapsed, clock.CpuSeconds * 1000 / clock.Steps, clock.ThreadCpu * 1000 / clock.Steps);
     }
 
     /// <summary>Debian's interpreter (python3-torch) unless <c>VINULA_PYTHON</c> names another.</summary>
@@ -169,15 +196,44 @@ public static class ReferenceSteps
     {
         private readonly DatasetCatalog _catalog = new(new DataOptions());
 
-        public double Measure(ReferenceModel model, double warmup, double seconds)
+        /// <summary>
+        /// Takes the store's write paths (metrics, progress, a log line, a checkpoint) a few hundred times through a
+        /// throwaway run's sink, then lets the JIT's background tiering finish. A dashboard that has been up for a while
+        /// has compiled them long ago; a fresh process has not, and without this its tiering thread spent 0.3–0.6 s of
+        /// CPU during each of the first engine measurements here (the sink throttles its writes to a few a second, so
+        /// they reach the 30 calls that trigger recompilation only after several seconds).
+        /// </summary>
+        public void WarmStore()
+        {
+            var clock = Stopwatch.StartNew();
+            var id = RunIds.New();
+            lifecycle.Create(new RunDocument { Id = id, Name = "steps warm-up", Kind = "warm-up", ConfigJson = "{}", CreatedAt = DateTime.UtcNow });
+            lifecycle.Move(id, RunStatus.Running);
+            var sink = new StoreRunSink(id, store, bus, lifecycle);
+            var context = new RunContext(id, sink, new StoreRunLibrary(store), _catalog, CPU);
+            for (var step = 1; step <= 300; step++)
+            {
+                context.Metrics(step, ("warm-up/train_loss", 1.0 / step), ("warm-up/other", step));
+                context.Progress(new RunProgress(step / 300.0, step, 300, 1));
+                context.Log($"warm-up step {step}");
+                sink.Checkpoint("warm-up", new byte[64]);
+                sink.Flush();
+            }
+            lifecycle.Move(id, RunStatus.Cancelled, "warm-up over");
+            var writes = clock.Elapsed.TotalSeconds;
+            Thread.Sleep(1000);
+            Console.WriteLine($"Store warm-up: 300 rounds of store writes in {writes:0.0} s, then 1 s for the JIT's tiering.");
+        }
+
+        public EngineTime Measure(ReferenceModel model, double warmup, double seconds)
         {
             var id = RunIds.New();
             lifecycle.Create(new RunDocument { Id = id, Name = $"steps {model.Name}", Kind = model.Name, ConfigJson = "{}", CreatedAt = DateTime.UtcNow });
             lifecycle.Move(id, RunStatus.Running);
             var sink = new StoreRunSink(id, store, bus, lifecycle);
-            var context = new RunContext(id, sink, new StoreRunLibrary(store), _catalog, CPU);
-            var phase = model.EnginePhase(data);
             var clock = new StepClock(warmup, seconds);
+            var context = new RunContext(id, new ClockedSink(sink, clock), new StoreRunLibrary(store), _catalog, CPU);
+            var phase = model.EnginePhase(data);
             phase.Clock = clock;
             try
             {
@@ -186,7 +242,30 @@ public static class ReferenceSteps
             catch (OperationCanceledException) { }
             sink.Flush();
             lifecycle.Move(id, RunStatus.Cancelled, "benchmark over");
-            return clock.Steps * model.Batch / clock.Elapsed;
+            return new EngineTime(clock.Steps * model.Batch / clock.Elapsed, clock.Elapsed * 1000 / clock.Steps,
+                clock.Milliseconds(clock.InStep), clock.Milliseconds(clock.InSink), clock.CpuSeconds * 1000 / clock.Steps,
+                clock.ThreadCpu * 1000 / clock.Steps);
+        }
+    }
+
+    /// <summary>The store sink, with the time spent in it counted (a timestamp each side of a call).</summary>
+    private sealed class ClockedSink(IRunSink inner, StepClock clock) : IRunSink
+    {
+        public void Publish(EngineEvent e) => Timed(() => inner.Publish(e));
+
+        public void Artifact(ArtifactInfo info, byte[] content) => Timed(() => inner.Artifact(info, content));
+
+        public void Checkpoint(string name, byte[] content) => Timed(() => inner.Checkpoint(name, content));
+
+        public void Rewind(long step) => inner.Rewind(step);
+
+        public void Flush() => Timed(inner.Flush);
+
+        private void Timed(Action call)
+        {
+            var started = Stopwatch.GetTimestamp();
+            call();
+            if (clock.Timing) clock.InSink += Stopwatch.GetTimestamp() - started;
         }
     }
 
@@ -212,8 +291,46 @@ public sealed class StepClock(double warmup, double seconds)
     private long _first;
     private long _start;
 
+    private TimeSpan _cpuAtStart;
+    private double _threadCpuAtStart;
+
+    /// <summary>The training thread's own CPU time over the timed steps: at 1 thread libtorch computes on it, so this
+    /// is the step's work without the JIT's and GC's background threads.</summary>
+    public double ThreadCpu { get; private set; }
+
+    private static double ThreadCpuSeconds()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        clock_gettime(ClockThreadCpuTime, out var t);
+        return t.Seconds + t.Nanoseconds * 1e-9;
+    }
+
+    private const int ClockThreadCpuTime = 3;
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern int clock_gettime(int clock, out TimeSpec time);
+
     public int Steps { get; private set; }
     public double Elapsed { get; private set; }
+
+    /// <summary>The process's CPU time over the timed steps (every thread: libtorch's, the GC's, the store's). On a
+    /// loaded machine it varies far less than wall time.</summary>
+    public double CpuSeconds { get; private set; }
+
+    /// <summary>Within the timed seconds (after the warm-up).</summary>
+    public bool Timing => _start != 0;
+
+    /// <summary>Stopwatch ticks spent inside the phase's <c>Step</c> and inside the sink while timing.</summary>
+    public long InStep { get; set; }
+    public long InSink { get; set; }
+
+    public double Milliseconds(long ticks) => Steps == 0 ? 0 : ticks * 1000.0 / Stopwatch.Frequency / Steps;
 
     public void Tick()
     {
@@ -225,11 +342,19 @@ public sealed class StepClock(double warmup, double seconds)
         }
         if (_start == 0)
         {
-            if (Stopwatch.GetElapsedTime(_first, now).TotalSeconds >= warmup) _start = now;
+            if (Stopwatch.GetElapsedTime(_first, now).TotalSeconds >= warmup)
+            {
+                _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+                _threadCpuAtStart = ThreadCpuSeconds();
+                _start = Stopwatch.GetTimestamp();
+            }
             return;
         }
         Steps++;
         Elapsed = Stopwatch.GetElapsedTime(_start, now).TotalSeconds;
-        if (Elapsed >= seconds) throw new OperationCanceledException("timed steps done");
+        if (Elapsed < seconds) return;
+        CpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
+        ThreadCpu = ThreadCpuSeconds() - _threadCpuAtStart;
+        throw new OperationCanceledException("timed steps done");
     }
 }
