@@ -30,6 +30,7 @@ public static class ReferenceSteps
     {
         TorchSetup.Initialise(new EngineOptions { Threads = threadCounts[0] }); // mallopt as the app does, libtorch loaded
         var warmup = Warmup(seconds);
+        var startLoad = LoadAverage();
         var root = RepositoryRoot.Find();
         var script = Path.Combine(root, "tests", "Benchmarks", "pytorch", "reference_models.py");
         var database = Path.Combine(Path.GetTempPath(), $"vinula-steps-{Guid.NewGuid():N}.db");
@@ -79,7 +80,11 @@ public static class ReferenceSteps
         }
 
         Print(rows, peaks);
+        Console.WriteLine($"Load average at the start: {startLoad}; at the end: {LoadAverage()} (a busy machine makes the 2-thread figures meaningless).");
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>Warm-up before timing: the first steps run at a third of steady speed (stack notes).</summary>
     private static double Warmup(double seconds) => Math.Min(2, seconds / 2);
@@ -115,7 +120,9 @@ public static class ReferenceSteps
                               $"{r.Time.Cycle - r.Time.Step - r.Time.Sink:0.00} | {r.BareMs:0.00} | {r.Time.Cpu:0.00} / {r.BareCpu:0.00} | " +
                               $"{r.Time.ThreadCpu:0.00} / {r.BareThreadCpu:0.00} | {r.BareThreadCpu / r.Time.ThreadCpu:0.00}× |");
         Console.WriteLine("CPU columns are ms a step. On a loaded machine they vary far less than wall time; at 2 threads the training " +
-                          "thread is one of libtorch's two, and idle OpenMP threads may spin, so there the CPU columns only compare like with like.");
+                          "thread is one of libtorch's two, and idle OpenMP threads may spin, so there the CPU columns only compare like with like. " +
+                          "At 1 thread, process minus training-thread CPU is other threads' work: in a fresh process mostly the JIT's tiering " +
+                          "of the engine's code (it vanishes with DOTNET_TieredCompilation=0), which a long-running dashboard has done.");
         Console.WriteLine();
         var mlp = (MlpReference)ReferenceModel.All[0];
         foreach (var r in rows.Where(r => r.Model == mlp))
