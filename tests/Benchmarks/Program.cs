@@ -10,6 +10,7 @@ public static class BenchmarkMain
     // dotnet run -c Release --project tests/Benchmarks -- runs-page [runs] [rounds]
     // dotnet run -c Release --project tests/Benchmarks -- curve [points] [rounds]
     // dotnet run -c Release --project tests/Benchmarks -- runs-list [runs] [repeats]
+    // dotnet run -c Release --project tests/Benchmarks -- steps [threads] [seconds]
     public static async Task Main(string[] args)
     {
         if (args is ["runs-page", ..])
@@ -25,6 +26,11 @@ public static class BenchmarkMain
         if (args is ["runs-list", ..])
         {
             await RunsListCost.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 10);
+            return;
+        }
+        if (args is ["steps", ..])
+        {
+            ReferenceSteps.Run(args.Length > 1 ? [int.Parse(args[1])] : [1, 2], args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkMain).Assembly).Run(args);
