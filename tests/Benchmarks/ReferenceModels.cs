@@ -27,7 +27,7 @@ public sealed class MlpReference : ReferenceModel
     {
         var model = Model();
         return new OwningPhase(new ClassifierPhase(Plan(this, data.Classifier.StepsPerEpoch(Batch)), model, data.Classifier,
-            ClassifierPhase.CrossEntropy, new StepConfig { BatchSize = Batch, LearningRate = 1e-3, Seed = Seed }, Seed), [model]);
+            ClassifierObjective.CrossEntropy, new StepConfig { BatchSize = Batch, LearningRate = 1e-3, Seed = Seed }, Seed), [model]);
     }
 
     public override BareStep Bare()
