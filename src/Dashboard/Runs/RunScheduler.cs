@@ -75,6 +75,7 @@ public sealed class RunScheduler(
                 }
                 finally
                 {
+                    EndOfThread(runId); // before the run stops counting as running: IsRunning false means counted
                     _active.TryRemove(runId, out _);
                     cts.Dispose();
                     _slots.Release();
@@ -83,6 +84,23 @@ public sealed class RunScheduler(
             { IsBackground = true, Name = $"run {runId}" };
             thread.Start();
         }
+    }
+
+    private long _tensorsLeft;
+
+    /// <summary>Tensors the runs' threads created and did not dispose, summed over every run that ended here
+    /// (TorchSharp's per-thread dispose-scope statistics, read as each thread ends). Flat from run to run once the
+    /// process-wide caches a first run fills (the digit scorer) are loaded; it grows by what a run leaks. Not
+    /// <c>Tensor.TotalCount</c>: that one also grows by one for every parameter ever created, freed or not.</summary>
+    public long TensorsLeftByRuns => Interlocked.Read(ref _tensorsLeft);
+
+    /// <summary>A run's thread is done: count what it left alive.</summary>
+    private void EndOfThread(string runId)
+    {
+        var left = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        if (left == 0) return;
+        Interlocked.Add(ref _tensorsLeft, left);
+        logger.LogDebug("Run {RunId}'s thread left {Count} tensors alive.", runId, left);
     }
 
     /// <summary>On shutdown, running runs stop at their next step and are stored as interrupted; wait for them, as
