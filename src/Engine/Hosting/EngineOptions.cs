@@ -15,4 +15,8 @@ public sealed class EngineOptions
 
     /// <summary>libtorch's intra-op threads (process-wide). 0 = one per core, shared among the concurrent runs.</summary>
     public int Threads { get; set; }
+
+    /// <summary>When a run ends, collect the managed heap and give the memory the run freed back to the OS
+    /// (<see cref="NativeAllocator.Release"/>). Off only to measure what stays without it (<c>tests/Benchmarks -- memory</c>).</summary>
+    public bool ReleaseMemoryAfterRun { get; set; } = true;
 }
