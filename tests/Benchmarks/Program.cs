@@ -10,6 +10,8 @@ public static class BenchmarkMain
     // dotnet run -c Release --project tests/Benchmarks -- runs-page [runs] [rounds]
     // dotnet run -c Release --project tests/Benchmarks -- curve [points] [rounds]
     // dotnet run -c Release --project tests/Benchmarks -- runs-list [runs] [repeats]
+    // dotnet run -c Release --project tests/Benchmarks -- memory [runs] [trainSize]
+    // dotnet run -c Release --project tests/Benchmarks -- live [runs] [pages] [trainSize]
     public static async Task Main(string[] args)
     {
         if (args is ["runs-page", ..])
@@ -25,6 +27,17 @@ public static class BenchmarkMain
         if (args is ["runs-list", ..])
         {
             await RunsListCost.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 10);
+            return;
+        }
+        if (args is ["memory", ..])
+        {
+            await MemoryAcrossRuns.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 20, args.Length > 2 ? int.Parse(args[2]) : 60_000);
+            return;
+        }
+        if (args is ["live", ..])
+        {
+            await LiveLatency.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10, args.Length > 2 ? int.Parse(args[2]) : 3,
+                args.Length > 3 ? int.Parse(args[3]) : 20_000);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkMain).Assembly).Run(args);
