@@ -53,15 +53,16 @@ public static partial class NativeAllocator
         }
     }
 
-    /// <summary>After a run: a full, blocking garbage collection (the run's data arrays are large managed objects,
-    /// dead but kept until a gen-2 collection that a quiet server may not do for a long time, and tensors a run
-    /// forgot to dispose free their native memory in their finalizers), then <see cref="Trim"/>. Tens of
-    /// milliseconds; other runs' training threads keep running in native code meanwhile.</summary>
+    /// <summary>After a run: a full, blocking, aggressive garbage collection (the run's data arrays are large managed
+    /// objects, dead but kept until a gen-2 collection that a quiet server may not do for a long time; a default
+    /// collection frees them but keeps the memory committed for reuse, and it grew run after run; tensors a run forgot
+    /// to dispose free their native memory in their finalizers), then <see cref="Trim"/>. Tens of milliseconds; other
+    /// runs' training threads keep running in native code meanwhile.</summary>
     public static void Release()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        GC.Collect();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Trim();
     }
 
