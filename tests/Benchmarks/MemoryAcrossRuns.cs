@@ -30,7 +30,11 @@ public static class MemoryAcrossRuns
             // VINULA_BENCH_RELEASE=false: as before the release after each run (no collection, no trim).
             var release = Environment.GetEnvironmentVariable("VINULA_BENCH_RELEASE") is { Length: > 0 } r ? r : "true";
             await using var factory = new BenchmarkDashboard(root, database,
-                settings: new Dictionary<string, string> { ["Engine:ReleaseMemoryAfterRun"] = release });
+                settings: new Dictionary<string, string>
+                {
+                    ["Engine:ReleaseMemoryAfterRun"] = release,
+                    ["Logging:LogLevel:Vinula.Dashboard.Runs.RunScheduler"] = "Debug", // what each release took
+                });
             using var http = factory.CreateClient();
             http.Timeout = TimeSpan.FromMinutes(30);
             Console.WriteLine($"{runs} runs, VAE and GAN alternating, 1 or 2 epochs on {trainSize:N0} digits, one at a time; memory released after each run: {release}.");
