@@ -8,39 +8,26 @@ namespace Vinula.Engine.Hosting;
 /// threshold at max, mmap threshold at glibc's 32 MiB ceiling) doubled training throughput on this
 /// project's 2-core machines (shared/notes/stack.md, "Speed facts").
 /// <para>The price: nothing freed is ever given back, and every run's thread is new, so glibc spreads runs over
-/// its arenas (up to 8 per core by default; capped here, see <see cref="Arenas"/>) and each keeps the high-water mark
-/// of the runs that used it. <see cref="Release"/>
+/// its arenas (up to 8 per core) and each keeps the high-water mark of the runs that used it. <see cref="Release"/>
 /// returns that memory; the scheduler calls it when a run's thread ends, never during steps.</para>
 /// </summary>
 public static partial class NativeAllocator
 {
     private const int M_TRIM_THRESHOLD = -1;
     private const int M_MMAP_THRESHOLD = -3;
-    private const int M_ARENA_MAX = -8;
     private const int MaxMmapThreshold = 32 * 1024 * 1024;
-
-    /// <summary>glibc's arenas, one per core (at least 2) instead of its default 8 per core. Every run trains on a new
-    /// thread, and glibc hands a new thread a new arena until it reaches its cap; each arena keeps fragments of the
-    /// runs that used it that <see cref="Trim"/> cannot return. Measured on 2 cores, 20 runs in a row, released
-    /// after each: RSS still rose 405 → 614 MB over 20 runs with the default cap (16 arenas); with 2 it went 400 → 424 MB over 12
-    /// (MALLOC_ARENA_MAX=2), flat from the fourth run. Fewer
-    /// arenas than runs training at once only means they share locks; no more than one run per core computes at once.</summary>
-    private static int Arenas => Math.Max(2, Environment.ProcessorCount);
 
     private static int _tuned;
     private static bool _unavailable = !OperatingSystem.IsLinux();
 
-    /// <summary>Raise the thresholds and cap the arenas once per process. A no-op off glibc; returns whether every call
-    /// succeeded.</summary>
+    /// <summary>Raise the thresholds once per process. A no-op off glibc; returns whether both calls succeeded.</summary>
     public static bool Tune()
     {
         if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref _tuned, 1) == 1)
             return false;
         try
         {
-            var arenas = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is { Length: > 0 } // the user's choice stands
-                || mallopt(M_ARENA_MAX, Arenas) == 1;
-            return mallopt(M_TRIM_THRESHOLD, int.MaxValue) == 1 && mallopt(M_MMAP_THRESHOLD, MaxMmapThreshold) == 1 && arenas;
+            return mallopt(M_TRIM_THRESHOLD, int.MaxValue) == 1 && mallopt(M_MMAP_THRESHOLD, MaxMmapThreshold) == 1;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
