@@ -11,6 +11,8 @@ public static class BenchmarkMain
     // dotnet run -c Release --project tests/Benchmarks -- curve [points] [rounds]
     // dotnet run -c Release --project tests/Benchmarks -- runs-list [runs] [repeats]
     // dotnet run -c Release --project tests/Benchmarks -- steps [threads] [seconds]
+    // dotnet run -c Release --project tests/Benchmarks -- memory [runs] [trainSize]
+    // dotnet run -c Release --project tests/Benchmarks -- live [runs] [pages] [trainSize]
     public static async Task Main(string[] args)
     {
         if (args is ["runs-page", ..])
@@ -31,6 +33,17 @@ public static class BenchmarkMain
         if (args is ["steps", ..])
         {
             ReferenceSteps.Run(args.Length > 1 ? [int.Parse(args[1])] : [1, 2], args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+            return;
+        }
+        if (args is ["memory", ..])
+        {
+            await MemoryAcrossRuns.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 20, args.Length > 2 ? int.Parse(args[2]) : 60_000);
+            return;
+        }
+        if (args is ["live", ..])
+        {
+            await LiveLatency.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10, args.Length > 2 ? int.Parse(args[2]) : 3,
+                args.Length > 3 ? int.Parse(args[3]) : 20_000);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkMain).Assembly).Run(args);

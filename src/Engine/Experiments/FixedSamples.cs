@@ -20,8 +20,11 @@ public sealed class FixedSamples : IDisposable
 
     public FixedSamples(int latent, bool conditional, int seed, string stream, Device device)
     {
-        // Drawn on the CPU, then moved: the same seed gives the same noise on any device.
+        // Drawn on the CPU, then moved: the same seed gives the same noise on any device. In a scope of its own: the
+        // draw before `repeat`/`to` is a tensor too (`to` on the same device returns a new one), and out of any scope it
+        // stayed alive until a garbage collection, one a run.
         using var random = Seeds.Generator(seed, Seeds.Of(stream));
+        using var scope = NewDisposeScope();
         if (conditional)
         {
             Noise = randn([Columns, latent], generator: random).repeat(Count / Columns, 1).to(device).DetachFromDisposeScope();

@@ -19,4 +19,8 @@ public sealed class EngineOptions
     /// <summary>Least training seconds between two checkpoints of a model (its last epoch always writes one); 0 =
     /// every epoch. A crash, cancel or stop loses at most this much training: resume repeats it.</summary>
     public double CheckpointSeconds { get; set; } = 10;
+
+    /// <summary>When a run ends, collect the managed heap and give the memory the run freed back to the OS
+    /// (<see cref="NativeAllocator.Release"/>). Off only to measure what stays without it (<c>tests/Benchmarks -- memory</c>).</summary>
+    public bool ReleaseMemoryAfterRun { get; set; } = true;
 }
