@@ -10,6 +10,7 @@ public static class BenchmarkMain
     // dotnet run -c Release --project tests/Benchmarks -- runs-page [runs] [rounds]
     // dotnet run -c Release --project tests/Benchmarks -- curve [points] [rounds]
     // dotnet run -c Release --project tests/Benchmarks -- runs-list [runs] [repeats]
+    // dotnet run -c Release --project tests/Benchmarks -- e2e [distill|vae|gan|all] [rounds]
     public static async Task Main(string[] args)
     {
         if (args is ["runs-page", ..])
@@ -25,6 +26,11 @@ public static class BenchmarkMain
         if (args is ["runs-list", ..])
         {
             await RunsListCost.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 10);
+            return;
+        }
+        if (args is ["e2e", ..])
+        {
+            await EndToEndCost.RunAsync(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2]) : 3);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkMain).Assembly).Run(args);
