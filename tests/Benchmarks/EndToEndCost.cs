@@ -91,8 +91,10 @@ public static class EndToEndCost
                 Side? vinula = null, pytorch = null;
                 foreach (var isVinula in vinulaFirst ? new[] { true, false } : [false, true])
                 {
-                    if (isVinula) vinula = await VinulaAsync(http, kind);
-                    else pytorch = await PyTorchAsync(python.Command, root, package, kind);
+                    var side = isVinula ? await VinulaAsync(http, kind) : await PyTorchAsync(python.Command, root, package, kind);
+                    if (isVinula) vinula = side;
+                    else pytorch = side;
+                    Console.WriteLine($"  {(isVinula ? "Vinula" : "PyTorch")} {kind.Kind}: {side.Total:0.0} s ({string.Join(", ", side.Phases.Select(p => $"{p.Phase} {p.Seconds:0.0} s"))})");
                 }
                 results[kind.Kind].Add((vinula!, pytorch!));
                 Console.WriteLine($"round {round + 1}, {kind.Kind} ({(vinulaFirst ? "Vinula" : "PyTorch")} first):");
