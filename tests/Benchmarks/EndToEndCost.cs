@@ -79,7 +79,7 @@ public static class EndToEndCost
         foreach (var kind in kinds)
         {
             var (warm, log) = await TrainAsync(http, kind.Kind, kind.WarmUpConfig);
-            Console.WriteLine($"warm-up {kind.Kind} ({warm.Total:0.0} s): {log}");
+            Console.WriteLine($"warm-up {kind.Kind} ({warm.Total:0.0} s): {log} {warm.Notes}");
         }
 
         var results = kinds.ToDictionary(k => k.Kind, _ => new List<(Side Vinula, Side PyTorch)>());
@@ -151,11 +151,35 @@ public static class EndToEndCost
         }
         var outcome = string.Join(", ", Kinds.First(k => k.Kind == kind).SummaryKeys
             .Select(key => $"{key} {(run.Summary.TryGetValue(key, out var v) ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "?")}"));
-        var notes = $"epochs only: {string.Join(", ", epochs.Select(e => $"{e.Role} {e.Points.Sum(p => p.Seconds):0.0} s"))}; POST to seen finished {seen:0.0} s";
         var logs = JsonDocument.Parse(await http.GetStringAsync($"api/runs/{run.Id}/logs")).RootElement.EnumerateArray()
-            .Select(l => l.GetProperty("message").GetString() ?? "").ToArray();
-        var startLog = logs.FirstOrDefault(l => l.StartsWith("starting", StringComparison.Ordinal)) ?? "(no start line)";
+            .Select(l => (At: l.GetProperty("time").GetDateTimeOffset().ToUnixTimeMilliseconds(), Message: l.GetProperty("message").GetString() ?? "")).ToArray();
+        var startLog = logs.FirstOrDefault(l => l.Message.StartsWith("starting", StringComparison.Ordinal)).Message ?? "(no start line)";
+        var stepsEnd = series.EnumerateObject().SelectMany(s => s.Value.EnumerateArray())
+            .GroupBy(p => p[0].GetInt64()).ToDictionary(g => g.Key, g => g.Min(p => p[2].GetInt64()));
+        var notes = $"epochs only: {string.Join(", ", epochs.Select(e => $"{e.Role} {e.Points.Sum(p => p.Seconds):0.0} s ({Breakdown(e.Points, stepsEnd, logs)})"))}; " +
+                    $"POST to seen finished {seen:0.0} s";
         return (new Side(phases, (finished - started) / 1000.0, outcome, notes), startLog);
+    }
+
+    /// <summary>
+    /// Where an epoch's seconds go, from the stored timestamps: steps (to the first point stored at the epoch's last
+    /// step, its last window of step metrics), the end-of-epoch evaluation (to the phase's last log line before the
+    /// epoch's <c>epoch_seconds</c> point, the runner's own "done in" line left out: every phase logs last in its
+    /// evaluation) and the checkpoint (the rest: the
+    /// sink's metric flush, serialising the model and optimiser, writing them to the store). Millisecond timestamps.
+    /// </summary>
+    private static string Breakdown((long Step, double Seconds, long At)[] epochs, Dictionary<long, long> stepsEnd, (long At, string Message)[] logs)
+    {
+        double steps = 0, evaluation = 0, checkpoint = 0;
+        foreach (var (step, seconds, at) in epochs)
+        {
+            var evaluated = stepsEnd[step];
+            var evaluationEnd = logs.Where(l => l.At >= evaluated && l.At <= at && !l.Message.Contains(" done in ", StringComparison.Ordinal)).Select(l => l.At).DefaultIfEmpty(evaluated).Max();
+            evaluation += (evaluationEnd - evaluated) / 1000.0;
+            checkpoint += (at - evaluationEnd) / 1000.0;
+            steps += seconds - (at - evaluated) / 1000.0;
+        }
+        return $"steps {steps:0.0}, evaluation {evaluation:0.0}, checkpoint {checkpoint:0.0}";
     }
 
     /// <summary>Runs <c>pytorch/&lt;kind&gt;.py</c> and parses its line:
