@@ -13,6 +13,7 @@ public static class BenchmarkMain
     // dotnet run -c Release --project tests/Benchmarks -- steps [threads] [seconds]
     // dotnet run -c Release --project tests/Benchmarks -- memory [runs] [trainSize]
     // dotnet run -c Release --project tests/Benchmarks -- live [runs] [pages] [trainSize]
+    // dotnet run -c Release --project tests/Benchmarks -- e2e [distill|vae|gan|all] [rounds]
     public static async Task Main(string[] args)
     {
         if (args is ["runs-page", ..])
@@ -44,6 +45,11 @@ public static class BenchmarkMain
         {
             await LiveLatency.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10, args.Length > 2 ? int.Parse(args[2]) : 3,
                 args.Length > 3 ? int.Parse(args[3]) : 20_000);
+            return;
+        }
+        if (args is ["e2e", ..])
+        {
+            await EndToEndCost.RunAsync(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2]) : 3);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkMain).Assembly).Run(args);
