@@ -48,7 +48,8 @@ public static class EndToEndCost
         new("gan", """{ "epochs": 1, "trainSize": 500 }""", ["d.loss", "g.loss", "d.real", "d.fake"]),
     ];
 
-    private const int Threads = 2;
+    /// <summary>Both sides' thread count: 2 (the app's default on 2 cores) unless the command gives one.</summary>
+    private static int Threads = 2;
 
     /// <summary>The allocator settings the app makes in-process with mallopt (<see cref="NativeAllocator"/>), given
     /// to Python through glibc's environment tunables.</summary>
@@ -61,8 +62,9 @@ public static class EndToEndCost
     /// <summary>One side's run: seconds per phase in order, the total, what it came out at, and extra timings.</summary>
     private sealed record Side(IReadOnlyList<(string Phase, double Seconds)> Phases, double Total, string Outcome, string Notes);
 
-    public static async Task RunAsync(string which, int rounds)
+    public static async Task RunAsync(string which, int rounds, int threads = 2)
     {
+        Threads = threads;
         var kinds = which == "all" ? Kinds : Kinds.Where(k => k.Kind == which).ToArray();
         if (kinds.Length == 0) throw new ArgumentException($"Unknown kind '{which}': distill, vae, gan or all.");
         var root = RepositoryRoot.Find();
@@ -71,7 +73,8 @@ public static class EndToEndCost
         var python = FindPython();
         var database = Path.Combine(Path.GetTempPath(), $"vinula-e2e-{Guid.NewGuid():N}.db");
 
-        await using var factory = new BenchmarkDashboard(root, database);
+        await using var factory = new BenchmarkDashboard(root, database,
+            settings: new Dictionary<string, string> { ["Engine:Threads"] = Threads.ToString(CultureInfo.InvariantCulture) });
         using var http = factory.CreateClient();
         http.Timeout = TimeSpan.FromMinutes(5);
 

@@ -13,7 +13,7 @@ public static class BenchmarkMain
     // dotnet run -c Release --project tests/Benchmarks -- steps [threads] [seconds]
     // dotnet run -c Release --project tests/Benchmarks -- memory [runs] [trainSize]
     // dotnet run -c Release --project tests/Benchmarks -- live [runs] [pages] [trainSize]
-    // dotnet run -c Release --project tests/Benchmarks -- e2e [distill|vae|gan|all] [rounds]
+    // dotnet run -c Release --project tests/Benchmarks -- e2e [distill|vae|gan|all] [rounds] [threads]
     public static async Task Main(string[] args)
     {
         if (args is ["runs-page", ..])
@@ -49,7 +49,8 @@ public static class BenchmarkMain
         }
         if (args is ["e2e", ..])
         {
-            await EndToEndCost.RunAsync(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2]) : 3);
+            await EndToEndCost.RunAsync(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2]) : 3,
+                args.Length > 3 ? int.Parse(args[3]) : 2);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkMain).Assembly).Run(args);

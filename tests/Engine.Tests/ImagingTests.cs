@@ -55,6 +55,27 @@ public class ImagingTests
         Assert.True(Jitter.Shift(x, 28, 0, random).allclose(x));
     }
 
+    /// <summary>The gather gives exactly the pixels the affine grid sample (nearest, zero padding) gave before it,
+    /// for every whole-pixel shift, so runs draw and see the same images as they did.</summary>
+    [Fact]
+    public void JitterMatchesTheAffineGridSampleItReplaced()
+    {
+        using var scope = NewDisposeScope();
+        using var random = Training.Seeds.Generator(4);
+        var shifts = tensor(Enumerable.Range(-2, 5).SelectMany(x => Enumerable.Range(-2, 5).SelectMany(y => new long[] { x, y })).ToArray(), [25, 2]);
+        var x = rand([25, 784], generator: random);
+
+        var theta = zeros([25, 2, 3]);
+        theta[TensorIndex.Colon, 0, 0] = tensor(1f);
+        theta[TensorIndex.Colon, 1, 1] = tensor(1f);
+        theta[TensorIndex.Colon, TensorIndex.Colon, 2] = shifts.to(ScalarType.Float32) * (2.0f / 28);
+        var grid = nn.functional.affine_grid(theta, [25, 1, 28, 28], align_corners: false);
+        var sampled = nn.functional.grid_sample(x.view(25, 1, 28, 28), grid, mode: GridSampleMode.Nearest,
+            padding_mode: GridSamplePaddingMode.Zeros, align_corners: false).view(25, 784);
+
+        Assert.True(Jitter.Apply(x, 28, shifts).eq(sampled).all().item<bool>());
+    }
+
     /// <summary>The image moved right by dx and down by dy, zeros shifted in.</summary>
     private static Tensor Shift(Tensor image, int dx, int dy)
     {

@@ -19,20 +19,22 @@ public static class Jitter
     public static Tensor Draw(long batch, int maxShift, Device device, torch.Generator random) =>
         randint(-maxShift, maxShift + 1, [batch, 2], device: device, generator: random);
 
-    /// <summary>The images moved by <paramref name="shifts"/> (from <see cref="Draw"/>).</summary>
+    /// <summary>The images moved by <paramref name="shifts"/> (from <see cref="Draw"/>): out[b, i, j] = in[b, i + y_b,
+    /// j + x_b], 0 outside, what an affine grid sample with nearest pixels and zero padding gives for whole-pixel
+    /// shifts (the form it had: <c>F.affine_grid</c> + <c>F.grid_sample</c>). Done as a gather from the zero-padded
+    /// images instead: the same pixels, at a fraction of the cost (the grid sample was ~0.5 ms of a ~2 ms step of the
+    /// 784-128-10 student).</summary>
     public static Tensor Apply(Tensor flatImages, int side, Tensor shifts)
     {
         var batch = flatImages.shape[0];
-        var images = flatImages.view(batch, 1, side, side);
-        // Integer shifts in pixels → normalised coordinates (the grid spans 2 units over `side` pixels).
-        var offsets = shifts.to(ScalarType.Float32) * (2.0f / side);
-        var theta = zeros([batch, 2, 3], device: flatImages.device);
-        theta[TensorIndex.Colon, 0, 0] = tensor(1f);
-        theta[TensorIndex.Colon, 1, 1] = tensor(1f);
-        theta[TensorIndex.Colon, TensorIndex.Colon, 2] = offsets;
-        var grid = F.affine_grid(theta, [batch, 1, side, side], align_corners: false);
-        return F.grid_sample(images, grid, mode: GridSampleMode.Nearest, padding_mode: GridSamplePaddingMode.Zeros, align_corners: false)
-            .view(batch, side * side);
+        var margin = Math.Max(1L, shifts.abs().max().item<long>());
+        var width = side + 2 * margin;
+        var padded = F.pad(flatImages.view(batch, side, side), [margin, margin, margin, margin]).view(batch, width * width);
+        // Row i, column j of the output reads padded row i + y + margin, column j + x + margin.
+        var position = arange(side, dtype: ScalarType.Int64, device: flatImages.device);
+        var grid = ((position * width).unsqueeze(1) + position.unsqueeze(0)).view(1, side * side);
+        var offset = (shifts[TensorIndex.Colon, 1] + margin) * width + (shifts[TensorIndex.Colon, 0] + margin);
+        return padded.gather(1, grid + offset.unsqueeze(1));
     }
 
     /// <summary>How many different shifts an image can get: (2·maxShift + 1)².</summary>
