@@ -22,8 +22,8 @@ public static class Jitter
     /// <summary>The images moved by <paramref name="shifts"/> (from <see cref="Draw"/>): out[b, i, j] = in[b, i + y_b,
     /// j + x_b], 0 outside, what an affine grid sample with nearest pixels and zero padding gives for whole-pixel
     /// shifts (the form it had: <c>F.affine_grid</c> + <c>F.grid_sample</c>). Done as a gather from the zero-padded
-    /// images instead: the same pixels, at a fraction of the cost (the grid sample was ~0.5 ms of a ~2 ms step of the
-    /// 784-128-10 student).</summary>
+    /// images instead: the same pixels, 0.13–0.25 ms for 128 digits where the grid sample took 0.9–1.1 ms, a quarter
+    /// or more of the 784-128-10 student's whole step.</summary>
     public static Tensor Apply(Tensor flatImages, int side, Tensor shifts)
     {
         var batch = flatImages.shape[0];
