@@ -30,6 +30,9 @@ public sealed class VinulaFactory : WebApplicationFactory<Program>
         builder.UseSetting("Data:Directory", Path.Combine(RepositoryRoot.Find(), "data", "datasets"));
         builder.UseSetting("Engine:Threads", "1");
         builder.UseSetting("Engine:MaxConcurrentRuns", "1");
+        // A checkpoint every epoch: these tests' epochs last milliseconds, and the resume tests stop a run after its
+        // first epochs (the 10 s cadence is the runner's own test, RunnerTests).
+        builder.UseSetting("Engine:CheckpointSeconds", "0");
     }
 
     public override async ValueTask DisposeAsync()
