@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Vinula.Dashboard.Curves;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Hosting;
 using Vinula.Shared.Events;
 using Vinula.Shared.Runs;
@@ -31,7 +31,7 @@ public static class CurveCost
         factory.StartServer();
         var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl + "/"), Timeout = TimeSpan.FromMinutes(10) };
-        var store = factory.Services.GetRequiredService<RunStore>();
+        var store = factory.Services.GetRequiredService<IRunStore>();
 
         for (var round = 1; round <= rounds; round++)
         {
@@ -94,7 +94,7 @@ public static class CurveCost
     /// <summary>A finished distill run whose student logged <paramref name="count"/> training-loss points in 100 epochs.</summary>
     private static string Seed(string database, int count)
     {
-        using var store = new RunStore(database);
+        using var store = new LiteRunStore(database);
         var id = RunIds.New();
         var run = new RunDocument { Id = id, Name = $"{count:N0}-point curve", Kind = "distill", ConfigJson = "{}", CreatedAt = DateTime.UtcNow };
         run.SetStatus(RunStatus.Queued, DateTime.UtcNow);

@@ -33,7 +33,7 @@ public static class MemoryAcrossRuns
                 settings: new Dictionary<string, string>
                 {
                     ["Engine:ReleaseMemoryAfterRun"] = release,
-                    ["Logging:LogLevel:Vinula.Dashboard.Runs.RunScheduler"] = "Debug", // what each release took
+                    ["Logging:LogLevel:Vinula.Runs.RunScheduler"] = "Debug", // what each release took
                 });
             using var http = factory.CreateClient();
             http.Timeout = TimeSpan.FromMinutes(30);

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
 using Vinula.Dashboard.Runs;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Data;
 using Vinula.Engine.Hosting;
 using Vinula.Engine.Training;
@@ -42,7 +42,7 @@ public static class ReferenceSteps
         try
         {
             using var data = new EngineData();
-            using var store = new RunStore(database);
+            using var store = new LiteRunStore(database);
             var bus = new RunEventBus(NullLogger<RunEventBus>.Instance);
             var lifecycle = new RunLifecycle(store, bus);
             var engine = new EngineSide(store, bus, lifecycle, data);
@@ -199,7 +199,7 @@ public static class ReferenceSteps
     /// <summary>Runs a reference model's engine phase as the dashboard runs a run: a run document in the store, its
     /// <see cref="StoreRunSink"/>, a <see cref="RunContext"/>, the real <see cref="TrainingRunner"/>. The clock ends the
     /// run by cancelling it between two steps, as a user's cancel does.</summary>
-    private sealed class EngineSide(RunStore store, RunEventBus bus, RunLifecycle lifecycle, EngineData data)
+    private sealed class EngineSide(IRunStore store, RunEventBus bus, RunLifecycle lifecycle, EngineData data)
     {
         private readonly DatasetCatalog _catalog = new(new DataOptions());
 

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Hosting;
 using Vinula.Shared;
 using Vinula.Shared.Runs;
@@ -81,13 +81,13 @@ public static class RunsListCost
     /// and the two reads that scan: text search and the tag list.</summary>
     private static void Breakdown(IServiceProvider services, int repeats)
     {
-        var store = services.GetRequiredService<RunStore>();
+        var store = services.GetRequiredService<IRunStore>();
         var parts = new (string Name, Action Work)[]
         {
             ("count (total)", () => store.Page(new RunListFilter(), RunSort.Default, 0, 1)),
             ("page of 50 documents + count", () => store.Page(new RunListFilter(), RunSort.Default, 0, 50)),
-            ("page of 50 as DTOs", () => store.Page(new RunListFilter(), RunSort.Default, 0, 50).Items.Select(RunStore.ToDto).ToList()),
-            ("page of 50 as JSON", () => JsonSerializer.Serialize(store.Page(new RunListFilter(), RunSort.Default, 0, 50).Items.Select(RunStore.ToDto).ToList(), VinulaJson.Options)),
+            ("page of 50 as DTOs", () => store.Page(new RunListFilter(), RunSort.Default, 0, 50).Items.Select(RunDocument.ToDto).ToList()),
+            ("page of 50 as JSON", () => JsonSerializer.Serialize(store.Page(new RunListFilter(), RunSort.Default, 0, 50).Items.Select(RunDocument.ToDto).ToList(), VinulaJson.Options)),
             ("text search, no match", () => store.Page(new RunListFilter(Text: "zzz-nothing-matches"), RunSort.Default, 0, 50)),
             ("every tag in use (the tag filter's list)", () => store.AllTags()),
         };
@@ -135,7 +135,7 @@ public static class RunsListCost
     /// differ.</summary>
     public static void Seed(string database, int runs)
     {
-        using var store = new RunStore(database);
+        using var store = new LiteRunStore(database);
         var kinds = new[] { "distill", "vae", "gan", "autoencoder", "temperature-sweep" };
         var start = DateTime.UtcNow.AddDays(-60);
         var config = "{" + string.Join(",", Enumerable.Range(0, 120).Select(i => $"\"field{i}\":{{\"value\":{i * 0.5},\"note\":\"setting {i}\"}}")) + "}";

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Hosting;
 using Vinula.Shared;
 using Vinula.Shared.Runs;
@@ -154,7 +154,7 @@ public static class RunsPageCost
 
     private static void Seed(string database, int runs)
     {
-        using var store = new RunStore(database);
+        using var store = new LiteRunStore(database);
         var kinds = new[] { "distill", "vae", "gan", "autoencoder" };
         var start = DateTime.UtcNow.AddDays(-30);
         for (var i = 0; i < runs; i++)

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Vinula.Dashboard.Components.Pages.Compare;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Data;
 using Vinula.Engine.Experiments;
 using Vinula.Engine.Hosting;
@@ -35,7 +35,7 @@ public sealed class CompareMediaTests() : DashboardContext(datasets: Path.Combin
                 : name[..name.LastIndexOf('-')];
             Store.SaveArtifact(id, new ArtifactInfo(name, "image/png", step += 100, group), Png);
         }
-        return RunStore.ToDto(Store.Get(id)!);
+        return RunDocument.ToDto(Store.Get(id)!);
     }
 
     private static string? Src(AngleSharp.Dom.IElement cell) => cell.QuerySelector("img")?.GetAttribute("src");

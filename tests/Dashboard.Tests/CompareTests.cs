@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Vinula.Dashboard.Components.Pages.Compare;
 using Vinula.Dashboard.Curves;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Experiments;
 using Vinula.Shared.Events;
 using Vinula.Shared.Experiments;

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Vinula.Dashboard.Api;
 using Vinula.Shared;
+using Vinula.Shared.Runs;
 
 namespace Vinula.Dashboard.Tests;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Vinula.Dashboard.Kinds;
 using Vinula.Dashboard.Runs;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
 using Vinula.Engine.Experiments;
@@ -25,13 +25,13 @@ public abstract class DashboardContext : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton(new RunStore(_database));
+        Services.AddSingleton(new LiteRunStore(_database));
         Services.AddSingleton(new RunEventBus(NullLogger<RunEventBus>.Instance));
         Services.AddSingleton(ExperimentCatalog.CreateDefault());
         Services.AddSingleton(new DatasetCatalog(new DataOptions { Directory = datasets ?? Path.Combine(Path.GetTempPath(), $"no-data-{Guid.NewGuid():N}") }));
         Services.AddSingleton<IOptions<EngineOptions>>(Options.Create(new EngineOptions()));
         Services.AddSingleton<RunLifecycle>();
-        Services.AddSingleton(sp => new RunScheduler(sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunEventBus>(),
+        Services.AddSingleton(sp => new RunScheduler(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunEventBus>(),
             sp.GetRequiredService<RunLifecycle>(), sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
             sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunScheduler>.Instance));
         Services.AddSingleton<RunService>();
@@ -44,13 +44,13 @@ public abstract class DashboardContext : BunitContext
         SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
-    protected RunStore Store => Services.GetRequiredService<RunStore>();
+    protected IRunStore Store => Services.GetRequiredService<IRunStore>();
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            Services.GetService<RunStore>()?.Dispose();
+            Services.GetService<IRunStore>()?.Dispose();
             if (File.Exists(_database)) File.Delete(_database);
         }
         base.Dispose(disposing);

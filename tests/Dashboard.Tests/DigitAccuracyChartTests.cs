@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Plotly.Blazor.Traces;
 using Vinula.Dashboard.Components.Live;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Experiments;
 using Vinula.Shared;
 using Vinula.Shared.Artifacts;
@@ -66,7 +66,7 @@ public sealed class DigitAccuracyChartTests : DashboardContext
     [Fact]
     public void AFinishedNoThreesRunShowsTheOmittedDigitFiguresTheBarsAndTheStudentBeforeAndAfterTheCorrection()
     {
-        var store = Services.GetRequiredService<RunStore>();
+        var store = Services.GetRequiredService<IRunStore>();
         var config = new DistillConfig { OmitDigits = [3], BiasCorrection = true };
         var run = new RunDocument
         {

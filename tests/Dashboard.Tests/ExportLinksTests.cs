@@ -2,7 +2,7 @@ using Bunit;
 using MudBlazor;
 using Vinula.Dashboard.Components.Live;
 using Vinula.Dashboard.Components.Pages.Run;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Models;
 using Vinula.Engine.Training;
 using Vinula.Shared.Runs;
@@ -27,7 +27,7 @@ public sealed class ExportLinksTests : DashboardContext
         using (var student = new Mlp(784, [8], 10))
             Store.SaveCheckpoint(run.Id, Checkpoint.NameFor("student"), Checkpoint.Write("student", 1, 10, new WeightsOnlyPhase(student)));
         var popovers = Render<MudPopoverProvider>(); // the open menu's items render here
-        var menu = Render<ExportMenu>(p => p.Add(m => m.Run, RunStore.ToDto(run)));
+        var menu = Render<ExportMenu>(p => p.Add(m => m.Run, RunDocument.ToDto(run)));
 
         menu.Find("[data-testid='export-menu'] button").Click();
 

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Vinula.Dashboard.Exports;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Data;
 using Vinula.Engine.Models;
 using Vinula.Shared;
@@ -173,7 +173,7 @@ public sealed class ExportsApiTests(ExportedRun exported) : IClassFixture<Export
         var run = exported.Run;
         var events = await DownloadAsync(Export("/tensorboard"),
             $"events.out.tfevents.{new DateTimeOffset(run.CreatedAt, TimeSpan.Zero).ToUnixTimeSeconds()}.vinula");
-        var metrics = exported.Factory.Services.GetRequiredService<RunStore>().Metrics(Id).Values.SelectMany(p => p).ToList();
+        var metrics = exported.Factory.Services.GetRequiredService<IRunStore>().Metrics(Id).Values.SelectMany(p => p).ToList();
 
         var (version, scalars) = ExportReaders.TensorBoard(events);
 
@@ -252,7 +252,7 @@ public sealed class ExportsApiTests(ExportedRun exported) : IClassFixture<Export
     public async Task ARunWithoutCheckpointsSaysItHasNoWeightsYet()
     {
         var id = RunIds.New();
-        exported.Factory.Services.GetRequiredService<RunStore>().Insert(new RunDocument
+        exported.Factory.Services.GetRequiredService<IRunStore>().Insert(new RunDocument
         {
             Id = id, Name = "never trained", Kind = "distill", Status = RunStatus.Failed, CreatedAt = DateTime.UtcNow,
         });

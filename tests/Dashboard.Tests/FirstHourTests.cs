@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Vinula.Dashboard.Components.Pages.New;
 using RunPage = Vinula.Dashboard.Components.Pages.Run.RunPage;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Experiments;
 using Vinula.Dashboard.Runs;
 using Vinula.Shared.Events;

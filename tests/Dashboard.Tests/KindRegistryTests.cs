@@ -5,7 +5,7 @@ using MudBlazor;
 using Vinula.Dashboard.Components.Pages.New;
 using Vinula.Dashboard.Components.Pages.Run;
 using Vinula.Dashboard.Kinds;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Experiments;
 using Vinula.Shared.Runs;
 

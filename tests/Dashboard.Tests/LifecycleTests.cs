@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vinula.Dashboard.Runs;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared;
 using Vinula.Shared.Events;
 using Vinula.Shared.Runs;
@@ -43,7 +43,7 @@ public class LifecycleTests(VinulaFactory factory) : IClassFixture<VinulaFactory
         var path = VinulaFactory.NewDatabasePath();
         try
         {
-            using var store = new RunStore(path);
+            using var store = new LiteRunStore(path);
             var bus = new RunEventBus(NullLogger<RunEventBus>.Instance);
             var lifecycle = new RunLifecycle(store, bus);
             var run = new RunDocument { Id = "r", Name = "r", Kind = "gan", CreatedAt = DateTime.UtcNow };

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared;
 using Vinula.Shared.Runs;
 
@@ -39,7 +39,7 @@ public sealed class RestartTests : IDisposable
     [Fact]
     public async Task ARunLeftRunningByADeadProcessBecomesInterrupted()
     {
-        using (var store = new RunStore(_database))
+        using (var store = new LiteRunStore(_database))
         {
             var run = new RunDocument { Id = "crashed", Name = "crashed", Kind = "distill", ConfigJson = "{}", CreatedAt = DateTime.UtcNow };
             run.SetStatus(RunStatus.Queued, DateTime.UtcNow);

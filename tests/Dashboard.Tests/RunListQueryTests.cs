@@ -1,4 +1,4 @@
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared.Runs;
 
 namespace Vinula.Dashboard.Tests;
@@ -7,10 +7,10 @@ namespace Vinula.Dashboard.Tests;
 public sealed class RunListQueryTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"vinula-list-{Guid.NewGuid():N}.db");
-    private readonly RunStore _store;
+    private readonly LiteRunStore _store;
     private static readonly DateTime Start = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    public RunListQueryTests() => _store = new RunStore(_path);
+    public RunListQueryTests() => _store = new LiteRunStore(_path);
 
     private void Add(string id, int minute, double? accuracy = null, double? seconds = null, string[]? tags = null, string? notes = null,
         RunStatus status = RunStatus.Completed)
@@ -115,7 +115,7 @@ public sealed class RunListQueryTests : IDisposable
                 ["CreatedAt"] = Start, ["StartedAt"] = Start, ["FinishedAt"] = Start.AddSeconds(90),
             });
         }
-        using var store = new RunStore(_path);
+        using var store = new LiteRunStore(_path);
 
         Assert.Equal(["old"], store.Page(new RunListFilter(Tag: "legacy"), RunSort.Default, 0, 50).Items.Select(r => r.Id));
         Assert.Equal(["old"], store.Page(new RunListFilter(Text: "last year"), RunSort.Default, 0, 50).Items.Select(r => r.Id));

@@ -1,4 +1,4 @@
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared.Events;
 using Vinula.Shared.Runs;
 
@@ -24,7 +24,7 @@ public sealed class RunStoreTests : IDisposable
     [InlineData(null, null, "-kind")]
     public void APageFromTheDatabaseEqualsFilteringAndSortingEveryRunInMemory(string? kind, RunStatus? status, string sort)
     {
-        using var store = new RunStore(_path);
+        using var store = new LiteRunStore(_path);
         var kinds = new[] { "gan", "vae", "distill" };
         var statuses = new[] { RunStatus.Completed, RunStatus.Failed, RunStatus.Queued, RunStatus.Paused };
         var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -70,7 +70,7 @@ public sealed class RunStoreTests : IDisposable
     public void EverythingARunStoresSurvivesReopeningTheFile()
     {
         var time = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
-        using (var store = new RunStore(_path))
+        using (var store = new LiteRunStore(_path))
         {
             var run = NewRun("a1");
             run.Summary["teacher.test_accuracy"] = 0.97;
@@ -82,7 +82,7 @@ public sealed class RunStoreTests : IDisposable
             store.SaveCheckpoint("a1", "teacher", [7, 7, 7]); // replaced, not added
         }
 
-        using (var store = new RunStore(_path))
+        using (var store = new LiteRunStore(_path))
         {
             var run = store.Get("a1")!;
             Assert.Equal(0.97, run.Summary["teacher.test_accuracy"]);
@@ -102,7 +102,7 @@ public sealed class RunStoreTests : IDisposable
     [Fact]
     public void DeletingARunRemovesItsMetricsFilesAndLogsButNoOtherRuns()
     {
-        using var store = new RunStore(_path);
+        using var store = new LiteRunStore(_path);
         foreach (var id in new[] { "a1", "a10" })
         {
             store.Insert(NewRun(id));
@@ -122,7 +122,7 @@ public sealed class RunStoreTests : IDisposable
     [Fact]
     public void RewindingDropsOnlyPointsAfterTheStep()
     {
-        using var store = new RunStore(_path);
+        using var store = new LiteRunStore(_path);
         store.Insert(NewRun("a1"));
         store.AppendMetrics("a1", [.. Enumerable.Range(1, 10).Select(i => new MetricPoint("s", i, i, DateTime.UtcNow))]);
         Assert.Equal(4, store.DeleteMetricsAfter("a1", 6));
@@ -133,7 +133,7 @@ public sealed class RunStoreTests : IDisposable
     public void AFileThatIsNotADatabaseGivesAnErrorNamingIt()
     {
         File.WriteAllText(_path, string.Concat(Enumerable.Repeat("this is not a LiteDB file. ", 2000)));
-        var e = Assert.Throws<StorageUnavailableException>(() => new RunStore(_path));
+        var e = Assert.Throws<StorageUnavailableException>(() => new LiteRunStore(_path));
         Assert.Contains(_path, e.Message);
     }
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared;
 using Vinula.Shared.Runs;
 
@@ -15,7 +15,7 @@ public sealed class RunsListApiTests(VinulaFactory factory) : IClassFixture<Vinu
 {
     private readonly HttpClient _client = factory.CreateClient();
 
-    private RunStore Store => factory.Services.GetRequiredService<RunStore>();
+    private IRunStore Store => factory.Services.GetRequiredService<IRunStore>();
 
     private string Add(string name, RunStatus status = RunStatus.Completed, string[]? tags = null, string? notes = null,
         double? accuracy = null, int minutes = 0)

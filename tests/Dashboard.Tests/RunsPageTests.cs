@@ -2,7 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Vinula.Dashboard.Components.Pages.Runs;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared.Runs;
 
 namespace Vinula.Dashboard.Tests;
@@ -83,7 +83,7 @@ public sealed class RunsPageTests : DashboardContext
 
         page.Find("input[aria-label='Select one']").Change(true);
         page.Find("input[aria-label='Select two']").Change(true);
-        Services.GetRequiredService<Vinula.Dashboard.Runs.RunLifecycle>()
+        Services.GetRequiredService<RunLifecycle>()
             .Create(new RunDocument { Id = "s3", Name = "three", Kind = "gan", CreatedAt = DateTime.UtcNow });
 
         page.WaitForAssertion(() => Assert.Contains("three", page.Find("[data-testid='runs-table']").TextContent), TimeSpan.FromSeconds(5));
@@ -103,7 +103,7 @@ public sealed class RunsPageTests : DashboardContext
         // Changed in the store behind the page's back: a reload would show it, a patch does not.
         Store.Modify("p1", r => r.Name = "renamed without an event");
 
-        Services.GetRequiredService<Vinula.Dashboard.Runs.RunEventBus>()
+        Services.GetRequiredService<RunEventBus>()
             .Publish(new Vinula.Shared.Events.RunProgressChanged("p1", new RunProgress(0.42, 42, 100, 30)));
 
         page.WaitForAssertion(() => Assert.Contains("42", page.Find("[data-testid='runs-table']").TextContent), TimeSpan.FromSeconds(10));
@@ -117,7 +117,7 @@ public sealed class RunsPageTests : DashboardContext
         Add("n1", "old name", RunStatus.Completed);
         Render<MudBlazor.MudPopoverProvider>();
         var page = Render<RunsPage>();
-        var lifecycle = Services.GetRequiredService<Vinula.Dashboard.Runs.RunLifecycle>();
+        var lifecycle = Services.GetRequiredService<RunLifecycle>();
 
         lifecycle.Create(new RunDocument { Id = "n2", Name = "brand new", Kind = "gan", CreatedAt = DateTime.UtcNow });
         Services.GetRequiredService<Vinula.Dashboard.Runs.RunService>().Update("n1", new UpdateRunRequest(Name: "new name"));

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared.Events;
 using Vinula.Shared.Runs;
 
@@ -12,7 +12,7 @@ public sealed class SharedViewTests(VinulaFactory factory) : IClassFixture<Vinul
 {
     private readonly HttpClient _client = factory.CreateClient();
 
-    private RunStore Store => factory.Services.GetRequiredService<RunStore>();
+    private IRunStore Store => factory.Services.GetRequiredService<IRunStore>();
 
     private string Finished(string name, double accuracy, string notes = "")
     {

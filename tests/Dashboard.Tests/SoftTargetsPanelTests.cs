@@ -3,7 +3,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using Vinula.Dashboard.Components.Live;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared;
 using Vinula.Shared.Artifacts;
 using Vinula.Shared.Runs;

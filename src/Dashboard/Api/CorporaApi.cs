@@ -1,11 +1,9 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
+using Vinula.Shared.Runs;
 
 namespace Vinula.Dashboard.Api;
-
-/// <summary>A stored text corpus for <c>text-gan</c> runs.</summary>
-public sealed record CorpusInfo(string Id, string Name, long Bytes);
 
 /// <summary>
 /// <c>POST /api/corpora</c>: upload a plain-text corpus (multipart, field <c>file</c>). It must be UTF-8 and at most
@@ -21,11 +19,11 @@ public static class CorporaApi
     {
         var api = app.MapGroup("/api/corpora").WithTags("Corpora");
         api.MapPost("/", UploadAsync).WithSummary("Upload a UTF-8 text corpus (multipart field 'file').").DisableAntiforgery();
-        api.MapGet("/", (RunStore store) => TypedResults.Ok(store.ListCorpora())).WithSummary("The uploaded corpora.");
+        api.MapGet("/", (IRunStore store) => TypedResults.Ok(store.ListCorpora())).WithSummary("The uploaded corpora.");
         return app;
     }
 
-    private static async Task<Results<Created<CorpusInfo>, ValidationProblem>> UploadAsync(HttpRequest request, RunStore store)
+    private static async Task<Results<Created<CorpusInfo>, ValidationProblem>> UploadAsync(HttpRequest request, IRunStore store)
     {
         if (!request.HasFormContentType)
             return Invalid("file", "Send the corpus as multipart/form-data with a field named 'file'.");

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Vinula.Dashboard.Curves;
 using Vinula.Dashboard.Exports;
 using Vinula.Dashboard.Runs;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Experiments;
 using Vinula.Shared;
 using Vinula.Shared.Runs;
@@ -103,7 +103,7 @@ public static class RunsApi
         return outcome.Succeeded ? TypedResults.Ok(outcome.Value!) : TypedResults.ValidationProblem(outcome.Errors!);
     }
 
-    private static IResult Metrics(string id, string? format, int? maxPoints, RunStore store)
+    private static IResult Metrics(string id, string? format, int? maxPoints, IRunStore store)
     {
         if (maxPoints is < 4)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["maxPoints"] = ["maxPoints must be at least 4 (both ends and one bucket's low and high)."] });
@@ -116,15 +116,15 @@ public static class RunsApi
         return TypedResults.Json(new { series = MetricsCsv.Triples(series) }, VinulaJson.Options);
     }
 
-    private static Results<Ok<IReadOnlyList<RunLogLine>>, NotFound<ProblemDetails>> Logs(string id, RunStore store) =>
+    private static Results<Ok<IReadOnlyList<RunLogLine>>, NotFound<ProblemDetails>> Logs(string id, IRunStore store) =>
         store.Exists(id) ? TypedResults.Ok(store.Logs(id)) : NotFoundRun(id);
 
-    private static Results<Ok<IReadOnlyList<ArtifactInfo>>, NotFound<ProblemDetails>> Artifacts(string id, RunStore store) =>
+    private static Results<Ok<IReadOnlyList<ArtifactInfo>>, NotFound<ProblemDetails>> Artifacts(string id, IRunStore store) =>
         store.Exists(id) ? TypedResults.Ok(store.ListArtifacts(id)) : NotFoundRun(id);
 
     /// <summary><c>?download=1</c> adds <c>Content-Disposition: attachment</c> with a name after the run
     /// (<c>{name-slug}-{id}-{artifact}</c>), for the image panels' download buttons.</summary>
-    private static Results<FileContentHttpResult, NotFound<ProblemDetails>> Artifact(string id, string name, string? download, RunStore store) =>
+    private static Results<FileContentHttpResult, NotFound<ProblemDetails>> Artifact(string id, string name, string? download, IRunStore store) =>
         store.LoadArtifact(id, name) is { } file
             ? TypedResults.File(file.Content, file.Info.ContentType,
                 download is "1" or "true" && store.Get(id) is { } run ? ExportNames.For(run.Name, run.Id, file.Info.Name) : null, enableRangeProcessing: false)

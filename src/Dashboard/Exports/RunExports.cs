@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Vinula.Shared.Events;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Export;
 using Vinula.Shared;
 using Vinula.Shared.Runs;
@@ -20,7 +20,7 @@ public sealed record ExportProblem(int Status, string Title, string Detail);
 /// <c>POST /api/runs</c> accepts again, each model's weights as TorchSharp <c>.dat</c> and safetensors, the metrics as a
 /// TensorBoard event file, and everything at once as a ZIP. Built from the store on request; nothing is cached.
 /// </summary>
-public sealed class RunExports(RunStore store)
+public sealed class RunExports(IRunStore store)
 {
     public const string TorchSharpExtension = ".dat";
     public const string SafetensorsExtension = ".safetensors";

@@ -5,7 +5,7 @@ using MudBlazor.Services;
 using Vinula.Dashboard.Hubs;
 using Vinula.Dashboard.Kinds;
 using Vinula.Dashboard.Runs;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Analysis;
 using Vinula.Engine.Data;
 using Vinula.Engine.Experiments;
@@ -41,10 +41,10 @@ public static class ServiceRegistration
     public static IHostApplicationBuilder AddVinulaStorage(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.SectionName));
-        builder.Services.AddSingleton(sp =>
+        builder.Services.AddSingleton<IRunStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new RunStore(sp.GetRequiredService<IHostEnvironment>().ResolvePath(options.DatabasePath));
+            return new LiteRunStore(sp.GetRequiredService<IHostEnvironment>().ResolvePath(options.DatabasePath));
         });
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return builder;
@@ -91,7 +91,7 @@ public static class ServiceRegistration
 }
 
 /// <summary><c>/healthz</c>: healthy when the run database answers.</summary>
-internal sealed class StoreHealthCheck(RunStore store) : IHealthCheck
+internal sealed class StoreHealthCheck(IRunStore store) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -102,7 +102,7 @@ internal sealed class StoreHealthCheck(RunStore store) : IHealthCheck
         }
         catch (Exception e)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"The run database '{store.Path}' does not answer.", e));
+            return Task.FromResult(HealthCheckResult.Unhealthy($"{store.Location} does not answer.", e));
         }
     }
 }

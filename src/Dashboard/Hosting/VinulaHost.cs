@@ -1,4 +1,4 @@
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Hosting;
 
 namespace Vinula.Dashboard.Hosting;
@@ -37,7 +37,7 @@ public static class VinulaHost
         try
         {
             // Open the database before the host starts, so a bad file is reported here and not as a host failure.
-            app.Services.GetRequiredService<RunStore>();
+            app.Services.GetRequiredService<IRunStore>();
             app.Run();
             return 0;
         }

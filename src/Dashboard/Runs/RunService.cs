@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Experiments;
 using Vinula.Engine.Training;
 using Vinula.Shared;
@@ -10,7 +10,7 @@ using Vinula.Shared.Runs;
 namespace Vinula.Dashboard.Runs;
 
 /// <summary>What users do with runs, for the API and the pages alike: create, list, change, cancel, resume, delete.</summary>
-public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lifecycle, ExperimentCatalog catalog, RunScheduler scheduler)
+public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle lifecycle, ExperimentCatalog catalog, RunScheduler scheduler)
 {
     public const int MaxTags = 20;
     public const int MaxTagLength = 40;
@@ -51,10 +51,10 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
         lifecycle.Create(run);
         _tags = null;
         scheduler.Enqueue(run.Id);
-        return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
+        return RunOutcome<RunDto>.Ok(RunDocument.ToDto(run));
     }
 
-    public RunDto? Get(string id) => store.Get(id) is { } run ? RunStore.ToDto(run) : null;
+    public RunDto? Get(string id) => store.Get(id) is { } run ? RunDocument.ToDto(run) : null;
 
     /// <summary>One page of runs, filtered, sorted and paged by the store's indexes. An unknown sort falls back to the
     /// default (a page with an old link still opens); the API refuses it first (<see cref="RunSort.Parse"/>).</summary>
@@ -63,7 +63,7 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
         var take = Math.Clamp(query.Take, 1, 500);
         var sort = RunSort.Parse(query.Sort) ?? RunSort.Default;
         var (items, total) = store.Page(new RunListFilter(query.Kind, query.Status, query.Tag, query.Text), sort, query.Skip, take);
-        return new RunPage([.. items.Select(RunStore.ToDto)], total);
+        return new RunPage([.. items.Select(RunDocument.ToDto)], total);
     }
 
     /// <summary>Every tag in use, for the filter.</summary>
@@ -101,7 +101,7 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
         _tags = null;
         if (request.SlowMotionMs is { } slow && lifecycle.Control(id) is { } control) control.SlowMotionMs = slow;
         bus.Publish(new RunMetadataChanged(run.Id, run.Name, run.Tags, run.Notes, run.SlowMotionMs));
-        return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
+        return RunOutcome<RunDto>.Ok(RunDocument.ToDto(run));
     }
 
     /// <summary>A queued run is cancelled at once; a running or paused one before its next step.</summary>
@@ -110,12 +110,12 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
         var run = store.Get(id);
         if (run is null) return RunOutcome<RunDto>.NotFound();
         if (run.Status.IsFinished()) return RunOutcome<RunDto>.Conflict($"Run '{id}' is already {Lower(run.Status)}.");
-        if (scheduler.CancelRunning(id)) return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
+        if (scheduler.CancelRunning(id)) return RunOutcome<RunDto>.Ok(RunDocument.ToDto(run));
 
         var cancelled = lifecycle.Move(id, RunStatus.Cancelled, "Cancelled by the user before it started.", onlyFrom: RunStatus.Queued);
-        if (cancelled.Run is { } moved) return RunOutcome<RunDto>.Ok(RunStore.ToDto(moved));
+        if (cancelled.Run is { } moved) return RunOutcome<RunDto>.Ok(RunDocument.ToDto(moved));
         // Deleted, or it started in between: then its token is registered.
-        if (scheduler.CancelRunning(id) && store.Get(id) is { } running) return RunOutcome<RunDto>.Ok(RunStore.ToDto(running));
+        if (scheduler.CancelRunning(id) && store.Get(id) is { } running) return RunOutcome<RunDto>.Ok(RunDocument.ToDto(running));
         return store.Get(id) is { } current
             ? RunOutcome<RunDto>.Conflict($"Run '{id}' is already {Lower(current.Status)}.")
             : RunOutcome<RunDto>.NotFound();
@@ -132,7 +132,7 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
             if (lifecycle.Control(id) is not { } control || !control.PauseRequested)
                 return RunOutcome<RunDto>.Conflict($"Run '{id}' is running; only a paused, interrupted or cancelled run can be resumed.");
             control.Resume();
-            return RunOutcome<RunDto>.Ok(RunStore.ToDto(store.Get(id) ?? run));
+            return RunOutcome<RunDto>.Ok(RunDocument.ToDto(store.Get(id) ?? run));
         }
         if (run.Status is not (RunStatus.Interrupted or RunStatus.Cancelled))
             return RunOutcome<RunDto>.Conflict($"Only a paused, interrupted or cancelled run can be resumed; run '{id}' is {Lower(run.Status)}.");
@@ -142,7 +142,7 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
         var queued = lifecycle.Move(id, RunStatus.Queued, "resume requested", r => r.ResumeRequested = true);
         if (queued.Run is null) return RunOutcome<RunDto>.Conflict($"Run '{id}' changed state; reload and try again.");
         scheduler.Enqueue(id);
-        return RunOutcome<RunDto>.Ok(RunStore.ToDto(queued.Run));
+        return RunOutcome<RunDto>.Ok(RunDocument.ToDto(queued.Run));
     }
 
     /// <summary>Stops a running run between two steps, its model kept in memory (202: the status becomes
@@ -154,7 +154,7 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
         if (run.Status != RunStatus.Running || lifecycle.Control(id) is not { } control)
             return RunOutcome<RunDto>.Conflict($"Only a running run can be paused; run '{id}' is {Lower(run.Status)}.");
         control.Pause();
-        return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
+        return RunOutcome<RunDto>.Ok(RunDocument.ToDto(run));
     }
 
     /// <summary>A paused run takes <paramref name="count"/> training steps, pushing curves as usual, and pauses again.</summary>
@@ -166,7 +166,7 @@ public sealed class RunService(RunStore store, RunEventBus bus, RunLifecycle lif
         if (run is null) return RunOutcome<RunDto>.NotFound();
         if (run.Status != RunStatus.Paused || lifecycle.Control(id) is not { } control || !control.Step(count))
             return RunOutcome<RunDto>.Conflict($"Only a paused run can be stepped; run '{id}' is {Lower(run.Status)}.");
-        return RunOutcome<RunDto>.Ok(RunStore.ToDto(run));
+        return RunOutcome<RunDto>.Ok(RunDocument.ToDto(run));
     }
 
     public RunOutcome<bool> Delete(string id)

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared.Runs;
 
 namespace Vinula.Dashboard.Components.Pages.Compare;
@@ -25,7 +25,7 @@ public partial class CompareGrids
     [Parameter] public int? Epoch { get; set; }
     [Parameter] public EventCallback<int> EpochChanged { get; set; }
 
-    [Inject] private RunStore Store { get; set; } = default!;
+    [Inject] private IRunStore Store { get; set; } = default!;
 
     private string SelectedGroup => Group is { } g && _groups.Contains(g) ? g : _groups[0];
 

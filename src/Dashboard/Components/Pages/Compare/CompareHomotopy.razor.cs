@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Analysis;
 using Vinula.Shared.Experiments;
 using Vinula.Shared.Runs;
@@ -36,7 +36,7 @@ public sealed partial class CompareHomotopy : IDisposable
     [Parameter] public EventCallback<double> TChanged { get; set; }
 
     [Inject] private AnalysisService Analysis { get; set; } = default!;
-    [Inject] private RunStore Store { get; set; } = default!;
+    [Inject] private IRunStore Store { get; set; } = default!;
 
     private int MaxRow => (Analysis.TestCount ?? 10_000) - 1;
 

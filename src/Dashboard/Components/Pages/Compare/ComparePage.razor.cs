@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Vinula.Dashboard.Curves;
 using Vinula.Dashboard.Runs;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared.Events;
 using Vinula.Shared.Runs;
 
@@ -41,7 +41,7 @@ public partial class ComparePage
     private IReadOnlyList<string> Selected { get; set; } = [];
 
     [Inject] private RunService Runs { get; set; } = default!;
-    [Inject] private RunStore Store { get; set; } = default!;
+    [Inject] private IRunStore Store { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
 
     private List<string> Requested => [.. (RunIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct()];

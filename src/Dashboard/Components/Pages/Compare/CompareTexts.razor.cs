@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared;
 using Vinula.Shared.Artifacts;
 using Vinula.Shared.Experiments;
@@ -23,7 +23,7 @@ public partial class CompareTexts
     [Parameter] public int? Epoch { get; set; }
     [Parameter] public EventCallback<int> EpochChanged { get; set; }
 
-    [Inject] private RunStore Store { get; set; } = default!;
+    [Inject] private IRunStore Store { get; set; } = default!;
 
     private int CurrentEpoch => _moving ?? Math.Clamp(Epoch ?? _maxEpochs, 1, Math.Max(1, _maxEpochs));
 

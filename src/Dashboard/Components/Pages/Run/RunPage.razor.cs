@@ -5,7 +5,7 @@ using Vinula.Dashboard.Components.Live;
 using Vinula.Dashboard.Curves;
 using Vinula.Dashboard.Kinds;
 using Vinula.Dashboard.Runs;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Training;
 using Vinula.Shared;
 using Vinula.Shared.Events;
@@ -56,7 +56,7 @@ public partial class RunPage : IDisposable
 
     [Inject] private RunService Runs { get; set; } = default!;
     [Inject] private KindRegistry Kinds { get; set; } = default!;
-    [Inject] private RunStore Store { get; set; } = default!;
+    [Inject] private IRunStore Store { get; set; } = default!;
     [Inject] private RunEventBus Bus { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Vinula.Dashboard.Runs;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Shared.Events;
 using Vinula.Shared.Experiments;
 using Vinula.Shared.Runs;

@@ -1,7 +1,8 @@
+using System.Text.Json;
 using LiteDB;
 using Vinula.Shared.Runs;
 
-namespace Vinula.Dashboard.Storage;
+namespace Vinula.Runs.Storage;
 
 /// <summary>A run as stored: mutable for LiteDB's mapper; pages and the API see <see cref="RunDto"/>.</summary>
 public sealed class RunDocument
@@ -62,6 +63,14 @@ public sealed class RunDocument
         if (StatusHistory.Count > MaxHistory)
             StatusHistory.RemoveRange(MaxHistory / 4, StatusHistory.Count - MaxHistory);
     }
+
+    public static RunDto ToDto(RunDocument run) => new(
+        run.Id, run.Name, run.Kind, run.Status,
+        JsonDocument.Parse(run.ConfigJson).RootElement.Clone(),
+        run.Summary, run.Tags, run.Notes, run.Progress,
+        run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error,
+        [.. run.StatusHistory.Select(s => new StatusChange(s.Status, s.At, s.Reason))],
+        run.SlowMotionMs);
 }
 
 public sealed class StatusChangeDocument

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Data;
 using Vinula.Engine.Experiments;
 using Vinula.Engine.Hosting;
@@ -12,7 +14,7 @@ using Vinula.Shared.Experiments;
 using Vinula.Shared.Events;
 using Vinula.Shared.Runs;
 
-namespace Vinula.Dashboard.Runs;
+namespace Vinula.Runs;
 
 /// <summary>
 /// The run queue: at most <c>Engine:MaxConcurrentRuns</c> runs train at once, each on one of as many training
@@ -23,7 +25,7 @@ namespace Vinula.Dashboard.Runs;
 /// queued again.
 /// </summary>
 public sealed class RunScheduler(
-    RunStore store,
+    IRunStore store,
     RunEventBus bus,
     RunLifecycle lifecycle,
     ExperimentCatalog catalog,

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Training;
 using Vinula.Shared.Events;
 using Vinula.Shared.Runs;
 
-namespace Vinula.Dashboard.Runs;
+namespace Vinula.Runs;
 
 /// <summary>
 /// The one place that moves a run between statuses (<see cref="RunStatusExtensions.CanMoveTo"/> is the state
@@ -12,7 +12,7 @@ namespace Vinula.Dashboard.Runs;
 /// the runs training in this process. Every transition is a compare-and-set on the stored run, so two callers
 /// racing (a cancel and the run finishing) cannot both win.
 /// </summary>
-public sealed class RunLifecycle(RunStore store, RunEventBus bus)
+public sealed class RunLifecycle(IRunStore store, RunEventBus bus)
 {
     private readonly ConcurrentDictionary<string, RunControl> _controls = new(StringComparer.Ordinal);
 

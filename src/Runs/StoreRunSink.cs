@@ -1,17 +1,17 @@
 using System.Diagnostics;
-using Vinula.Dashboard.Storage;
+using Vinula.Runs.Storage;
 using Vinula.Engine.Training;
 using Vinula.Shared.Events;
 using Vinula.Shared.Runs;
 
-namespace Vinula.Dashboard.Runs;
+namespace Vinula.Runs;
 
 /// <summary>
 /// Where a training run's reports go: the store (batched, each batch atomic) and the event bus. Metric points
 /// and progress are coalesced to a few pushes per second, so a fast run neither floods browsers nor the
 /// database. Called on the run's thread; <see cref="Flush"/> writes what is pending.
 /// </summary>
-public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus, RunLifecycle lifecycle) : IRunSink
+public sealed class StoreRunSink(string runId, IRunStore store, RunEventBus bus, RunLifecycle lifecycle) : IRunSink
 {
     private static readonly long PushInterval = Stopwatch.Frequency / 4;
     private static readonly long ProgressSaveInterval = Stopwatch.Frequency;
@@ -97,7 +97,7 @@ public sealed class StoreRunSink(string runId, RunStore store, RunEventBus bus, 
 }
 
 /// <summary>The engine's read access to stored runs, served from the store.</summary>
-public sealed class StoreRunLibrary(RunStore store) : IRunLibrary
+public sealed class StoreRunLibrary(IRunStore store) : IRunLibrary
 {
     public StoredRun? Find(string runId) =>
         store.Get(runId) is { } run

@@ -1,8 +1,9 @@
+using Microsoft.Extensions.Logging;
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using Vinula.Shared.Events;
 
-namespace Vinula.Dashboard.Runs;
+namespace Vinula.Runs;
 
 /// <summary>
 /// The one in-process stream of run events. Runs publish (already coalesced); the SignalR relay and the pages

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Vinula.Dashboard.Storage;
+namespace Vinula.Runs.Storage;
 
 /// <summary>What the run list can be ordered by.</summary>
 public enum RunSortField { CreatedAt, Name, Status, Kind, Duration, Summary }

@@ -1,4 +1,4 @@
-namespace Vinula.Dashboard.Storage;
+namespace Vinula.Runs.Storage;
 
 /// <summary>The <c>Storage</c> configuration section.</summary>
 public sealed class StorageOptions

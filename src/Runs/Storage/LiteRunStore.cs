@@ -4,14 +4,14 @@ using Vinula.Shared;
 using Vinula.Shared.Events;
 using Vinula.Shared.Runs;
 
-namespace Vinula.Dashboard.Storage;
+namespace Vinula.Runs.Storage;
 
 /// <summary>
 /// Every run, its metrics, logs, artifacts and checkpoints, in one LiteDB file. One instance per file per
 /// process (two on one file silently lose data), shared by all threads; multi-document writes run in a
 /// transaction so a crash never leaves half a batch.
 /// </summary>
-public sealed partial class RunStore : IDisposable
+public sealed partial class LiteRunStore : IRunStore
 {
     private const string Artifacts = "artifacts";
     private const string Checkpoints = "checkpoints";
@@ -24,7 +24,7 @@ public sealed partial class RunStore : IDisposable
     private readonly ILiteStorage<string> _files;
     private readonly Lock _writeGate = new();
 
-    public RunStore(string path)
+    public LiteRunStore(string path)
     {
         Path = path;
         try
@@ -51,6 +51,8 @@ public sealed partial class RunStore : IDisposable
     }
 
     public string Path { get; }
+
+    public string Location => $"the run database '{Path}'";
 
     // ---- runs -------------------------------------------------------------------------------------
 
@@ -242,15 +244,15 @@ public sealed partial class RunStore : IDisposable
     private const string Corpora = "corpora";
 
     /// <summary>Stores an uploaded corpus under a generated id; the name is for display only.</summary>
-    public Api.CorpusInfo SaveCorpus(string name, byte[] content)
+    public CorpusInfo SaveCorpus(string name, byte[] content)
     {
         var id = $"c{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
         SaveFile($"{Corpora}/{id}", name, content, new BsonDocument { ["uploadedAt"] = DateTime.UtcNow });
-        return new Api.CorpusInfo(id, name, content.Length);
+        return new CorpusInfo(id, name, content.Length);
     }
 
-    public IReadOnlyList<Api.CorpusInfo> ListCorpora() =>
-        [.. _files.Find(f => f.Id.StartsWith(Corpora + "/")).Select(f => new Api.CorpusInfo(f.Id[(Corpora.Length + 1)..], f.Filename, f.Length))];
+    public IReadOnlyList<CorpusInfo> ListCorpora() =>
+        [.. _files.Find(f => f.Id.StartsWith(Corpora + "/")).Select(f => new CorpusInfo(f.Id[(Corpora.Length + 1)..], f.Filename, f.Length))];
 
     public byte[]? LoadCorpus(string id) => ReadFile($"{Corpora}/{id}");
 
@@ -288,16 +290,6 @@ public sealed partial class RunStore : IDisposable
         file.CopyTo(stream);
         return stream.ToArray();
     }
-
-    // ---- mapping ----------------------------------------------------------------------------------
-
-    public static RunDto ToDto(RunDocument run) => new(
-        run.Id, run.Name, run.Kind, run.Status,
-        JsonDocument.Parse(run.ConfigJson).RootElement.Clone(),
-        run.Summary, run.Tags, run.Notes, run.Progress,
-        run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error,
-        [.. run.StatusHistory.Select(s => new StatusChange(s.Status, s.At, s.Reason))],
-        run.SlowMotionMs);
 
     public void Dispose() => _db.Dispose();
 }

@@ -1,6 +1,6 @@
 using LiteDB;
 
-namespace Vinula.Dashboard.Storage;
+namespace Vinula.Runs.Storage;
 
 /// <summary>What the run list's free text is searched in, for one run: its name, id, kind, tags and notes,
 /// lower-cased, in a small document of its own; and its tags as written, for the tag filter's list.</summary>
@@ -17,7 +17,7 @@ public sealed class RunSearchDocument
 /// with <c>tests/Benchmarks runs-list</c>: the scan over 10,000 runs was ~0.45–0.8 s in process). Kept in step with
 /// every write of a run's name, tags or notes in the same transaction.
 /// </summary>
-public sealed partial class RunStore
+public sealed partial class LiteRunStore : IRunStore
 {
     private ILiteCollection<RunSearchDocument> Searchable => _db.GetCollection<RunSearchDocument>("runsearch");
 

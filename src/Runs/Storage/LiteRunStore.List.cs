@@ -3,7 +3,7 @@ using System.Text;
 using LiteDB;
 using Vinula.Shared.Runs;
 
-namespace Vinula.Dashboard.Storage;
+namespace Vinula.Runs.Storage;
 
 /// <summary>The run list's filters: each optional. <c>Tag</c> matches a whole tag, <c>Text</c> a part of the name,
 /// id, kind, a tag or the notes; both ignore case.</summary>
@@ -14,7 +14,7 @@ public sealed record RunListFilter(string? Kind = null, RunStatus? Status = null
 /// name, created, duration, and one index per summary key that is sorted on (made on first use). Only the page's
 /// documents are mapped; text search scans the small search texts (<see cref="RunSearchDocument"/>), never the runs.
 /// </summary>
-public sealed partial class RunStore
+public sealed partial class LiteRunStore : IRunStore
 {
     /// <summary>Summary keys given their own index; past this, a summary sort still works, sorting in memory.</summary>
     public const int MaxSummaryIndexes = 24;
