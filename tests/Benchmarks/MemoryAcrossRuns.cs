@@ -33,12 +33,12 @@ public static class MemoryAcrossRuns
                 settings: new Dictionary<string, string>
                 {
                     ["Engine:ReleaseMemoryAfterRun"] = release,
-                    ["Logging:LogLevel:Vinula.Runs.RunScheduler"] = "Debug", // what each release took
+                    ["Logging:LogLevel:Vinula.Runs.RunExecutor"] = "Debug", // what each release took
                 });
             using var http = factory.CreateClient();
             http.Timeout = TimeSpan.FromMinutes(30);
             Console.WriteLine($"{runs} runs, VAE and GAN alternating, 1 or 2 epochs on {trainSize:N0} digits, one at a time; memory released after each run: {release}.");
-            var scheduler = factory.Services.GetRequiredService<RunScheduler>();
+            var scheduler = factory.Services.GetRequiredService<RunExecutor>();
             Console.WriteLine("  run kind epochs   seconds  RSS MB (anon  file)  GC heap/committed MB  tensors left  Tensor.TotalCount  glibc in use/free kept MB");
             Print("start", "", 0, 0, scheduler);
             var rss = new List<double>();
@@ -76,7 +76,7 @@ public static class MemoryAcrossRuns
     }
 
     /// <summary>One line of readings; returns the resident set in MB.</summary>
-    private static double Print(string label, string kind, int epochs, double seconds, RunScheduler scheduler)
+    private static double Print(string label, string kind, int epochs, double seconds, RunExecutor scheduler)
     {
         var rss = ResidentMegabytes();
         var heap = NativeAllocator.Heap();

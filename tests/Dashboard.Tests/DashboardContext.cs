@@ -25,15 +25,17 @@ public abstract class DashboardContext : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton(new LiteRunStore(_database));
+        Services.AddSingleton<IRunStore>(new LiteRunStore(_database));
         Services.AddSingleton(new RunEventBus(NullLogger<RunEventBus>.Instance));
         Services.AddSingleton(ExperimentCatalog.CreateDefault());
         Services.AddSingleton(new DatasetCatalog(new DataOptions { Directory = datasets ?? Path.Combine(Path.GetTempPath(), $"no-data-{Guid.NewGuid():N}") }));
         Services.AddSingleton<IOptions<EngineOptions>>(Options.Create(new EngineOptions()));
         Services.AddSingleton<RunLifecycle>();
-        Services.AddSingleton(sp => new RunScheduler(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunEventBus>(),
+        Services.AddSingleton(sp => new RunExecutor(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunEventBus>(),
             sp.GetRequiredService<RunLifecycle>(), sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
-            sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunScheduler>.Instance));
+            sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunExecutor>.Instance));
+        Services.AddSingleton<RunScheduler>();
+        Services.AddSingleton<IRunEngine, LocalRunEngine>();
         Services.AddSingleton<RunService>();
         Services.AddSingleton<Exports.RunExports>();
         Services.AddSingleton<RunBulkActions>();

@@ -10,7 +10,7 @@ namespace Vinula.Dashboard.Tests;
 
 /// <summary>
 /// Runs one after another leave nothing behind: the tensors each run's thread created and did not dispose
-/// (<see cref="RunScheduler.TensorsLeftByRuns"/>, TorchSharp's per-thread dispose-scope statistics) stay where they
+/// (<see cref="RunExecutor.TensorsLeftByRuns"/>, TorchSharp's per-thread dispose-scope statistics) stay where they
 /// were once a first VAE and GAN have filled the process-wide caches. The leak test of the lifecycle covers epochs
 /// within a run (Engine.Tests, <c>LeakTests</c>); this covers runs, through the real scheduler.
 /// </summary>
@@ -19,7 +19,7 @@ public class RunMemoryTests(VinulaFactory factory) : IClassFixture<VinulaFactory
     [Fact]
     public async Task ConsecutiveRunsLeaveTheLiveTensorCountWhereItWas()
     {
-        var scheduler = factory.Services.GetRequiredService<RunScheduler>();
+        var scheduler = factory.Services.GetRequiredService<RunExecutor>();
         await TrainAsync("vae", epochs: 1);
         await TrainAsync("gan", epochs: 1);
         var before = scheduler.TensorsLeftByRuns;
@@ -46,7 +46,7 @@ public class RunMemoryTests(VinulaFactory factory) : IClassFixture<VinulaFactory
         var run = await RunWaiter.WaitForAsync(factory.Services, created.Id, r => r.Status.IsFinished(), seconds: 180);
         Assert.True(run.Status == RunStatus.Completed, $"{kind} ended {run.Status}: {run.Error}");
         // The count is taken as the run's thread ends, just after its last status is stored.
-        var scheduler = factory.Services.GetRequiredService<RunScheduler>();
+        var scheduler = factory.Services.GetRequiredService<RunExecutor>();
         for (var i = 0; i < 200 && scheduler.IsRunning(run.Id); i++) await Task.Delay(25);
         Assert.False(scheduler.IsRunning(run.Id), "the run's thread did not end");
     }

@@ -55,8 +55,10 @@ public static class ServiceRegistration
     {
         builder.Services.AddSingleton<RunEventBus>();
         builder.Services.AddSingleton<RunLifecycle>();
+        builder.Services.AddSingleton<RunExecutor>();
         builder.Services.AddSingleton<RunScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
+        builder.Services.AddSingleton<IRunEngine, LocalRunEngine>();
         builder.Services.AddSingleton<RunService>();
         builder.Services.AddSingleton<Exports.RunExports>();
         builder.Services.AddSingleton<RunBulkActions>();

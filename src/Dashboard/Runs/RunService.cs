@@ -10,7 +10,7 @@ using Vinula.Shared.Runs;
 namespace Vinula.Dashboard.Runs;
 
 /// <summary>What users do with runs, for the API and the pages alike: create, list, change, cancel, resume, delete.</summary>
-public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle lifecycle, ExperimentCatalog catalog, RunScheduler scheduler)
+public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle lifecycle, ExperimentCatalog catalog, IRunEngine engine)
 {
     public const int MaxTags = 20;
     public const int MaxTagLength = 40;
@@ -50,7 +50,7 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
         };
         lifecycle.Create(run);
         _tags = null;
-        scheduler.Enqueue(run.Id);
+        engine.Enqueue(run.Id, bound.Config!.Device);
         return RunOutcome<RunDto>.Ok(RunDocument.ToDto(run));
     }
 
@@ -99,7 +99,7 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
         if (run is null) return RunOutcome<RunDto>.NotFound();
         if (conflict is not null) return RunOutcome<RunDto>.Conflict(conflict);
         _tags = null;
-        if (request.SlowMotionMs is { } slow && lifecycle.Control(id) is { } control) control.SlowMotionMs = slow;
+        if (request.SlowMotionMs is { } slow) engine.SlowMotion(id, slow);
         bus.Publish(new RunMetadataChanged(run.Id, run.Name, run.Tags, run.Notes, run.SlowMotionMs));
         return RunOutcome<RunDto>.Ok(RunDocument.ToDto(run));
     }
@@ -110,12 +110,12 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
         var run = store.Get(id);
         if (run is null) return RunOutcome<RunDto>.NotFound();
         if (run.Status.IsFinished()) return RunOutcome<RunDto>.Conflict($"Run '{id}' is already {Lower(run.Status)}.");
-        if (scheduler.CancelRunning(id)) return RunOutcome<RunDto>.Ok(RunDocument.ToDto(run));
+        if (engine.Cancel(id)) return RunOutcome<RunDto>.Ok(RunDocument.ToDto(run));
 
         var cancelled = lifecycle.Move(id, RunStatus.Cancelled, "Cancelled by the user before it started.", onlyFrom: RunStatus.Queued);
         if (cancelled.Run is { } moved) return RunOutcome<RunDto>.Ok(RunDocument.ToDto(moved));
         // Deleted, or it started in between: then its token is registered.
-        if (scheduler.CancelRunning(id) && store.Get(id) is { } running) return RunOutcome<RunDto>.Ok(RunDocument.ToDto(running));
+        if (engine.Cancel(id) && store.Get(id) is { } running) return RunOutcome<RunDto>.Ok(RunDocument.ToDto(running));
         return store.Get(id) is { } current
             ? RunOutcome<RunDto>.Conflict($"Run '{id}' is already {Lower(current.Status)}.")
             : RunOutcome<RunDto>.NotFound();
@@ -129,9 +129,8 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
         if (run is null) return RunOutcome<RunDto>.NotFound();
         if (run.Status.IsLive())
         {
-            if (lifecycle.Control(id) is not { } control || !control.PauseRequested)
+            if (!engine.Continue(id))
                 return RunOutcome<RunDto>.Conflict($"Run '{id}' is running; only a paused, interrupted or cancelled run can be resumed.");
-            control.Resume();
             return RunOutcome<RunDto>.Ok(RunDocument.ToDto(store.Get(id) ?? run));
         }
         if (run.Status is not (RunStatus.Interrupted or RunStatus.Cancelled))
@@ -141,7 +140,7 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
 
         var queued = lifecycle.Move(id, RunStatus.Queued, "resume requested", r => r.ResumeRequested = true);
         if (queued.Run is null) return RunOutcome<RunDto>.Conflict($"Run '{id}' changed state; reload and try again.");
-        scheduler.Enqueue(id);
+        engine.Enqueue(id, DeviceOf(queued.Run));
         return RunOutcome<RunDto>.Ok(RunDocument.ToDto(queued.Run));
     }
 
@@ -151,9 +150,8 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
     {
         var run = store.Get(id);
         if (run is null) return RunOutcome<RunDto>.NotFound();
-        if (run.Status != RunStatus.Running || lifecycle.Control(id) is not { } control)
+        if (run.Status != RunStatus.Running || !engine.Pause(id))
             return RunOutcome<RunDto>.Conflict($"Only a running run can be paused; run '{id}' is {Lower(run.Status)}.");
-        control.Pause();
         return RunOutcome<RunDto>.Ok(RunDocument.ToDto(run));
     }
 
@@ -164,7 +162,7 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
             return RunOutcome<RunDto>.Invalid(new() { ["count"] = [$"count must be between 1 and {RunControl.MaxStepCount:N0}."] });
         var run = store.Get(id);
         if (run is null) return RunOutcome<RunDto>.NotFound();
-        if (run.Status != RunStatus.Paused || lifecycle.Control(id) is not { } control || !control.Step(count))
+        if (run.Status != RunStatus.Paused || !engine.Step(id, count))
             return RunOutcome<RunDto>.Conflict($"Only a paused run can be stepped; run '{id}' is {Lower(run.Status)}.");
         return RunOutcome<RunDto>.Ok(RunDocument.ToDto(run));
     }
@@ -173,7 +171,7 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
     {
         var run = store.Get(id);
         if (run is null) return RunOutcome<bool>.NotFound();
-        if (run.Status.IsLive() || scheduler.IsRunning(id))
+        if (run.Status.IsLive() || engine.IsTrainingHere(id))
             return RunOutcome<bool>.Conflict($"Run '{id}' is {Lower(run.Status)}; cancel it first.");
         store.Delete(id);
         _tags = null;
@@ -197,6 +195,13 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
 
     private static List<string> NormaliseTags(IReadOnlyList<string>? tags) =>
         tags is null ? [] : [.. tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>The device a stored run asked for (its queue in a team).</summary>
+    private static DeviceChoice DeviceOf(RunDocument run) =>
+        JsonDocument.Parse(run.ConfigJson).RootElement.TryGetProperty("device", out var device) && device.ValueKind == JsonValueKind.String
+        && Enum.TryParse<DeviceChoice>(device.GetString(), ignoreCase: true, out var choice)
+            ? choice
+            : DeviceChoice.Auto;
 
     private static string Lower(RunStatus status) => status.ToString().ToLowerInvariant();
 

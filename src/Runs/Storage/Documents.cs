@@ -48,6 +48,9 @@ public sealed class RunDocument
     /// a resume.</summary>
     public int SlowMotionMs { get; set; }
 
+    /// <summary>The team worker training it, or that last trained it (null in the embedded mode).</summary>
+    public string? Worker { get; set; }
+
     /// <summary>Set by a resume request: the next start continues from the checkpoints.</summary>
     public bool ResumeRequested { get; set; }
 
