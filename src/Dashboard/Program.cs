@@ -1,11 +1,13 @@
 using Vinula.Dashboard.Api;
 using Vinula.Dashboard.Hosting;
+using Vinula.Runs.Hosting;
 
 var builder = VinulaHost.CreateBuilder(args);
+var deployment = builder.AddVinulaDeployment();
 
 builder.AddVinulaEngine();
-builder.AddVinulaStorage();
-builder.AddVinulaRuns();
+builder.AddVinulaStorage(deployment);
+builder.AddVinulaRuns(deployment);
 builder.AddVinulaWeb();
 
 var app = builder.Build();

@@ -32,11 +32,22 @@ public interface IRunEngine
     bool IsTrainingHere(string runId);
 }
 
-/// <summary>The embedded engine: the in-process queue and the live controls of the runs training here.</summary>
-public sealed class LocalRunEngine(RunScheduler scheduler, RunExecutor executor, RunLifecycle lifecycle) : IRunEngine
+/// <summary>The embedded engine: the in-process queue, and the live controls of the runs training here.</summary>
+public sealed class LocalRunEngine(RunScheduler scheduler, RunControls controls) : IRunEngine
 {
     public void Enqueue(string runId, DeviceChoice device) => scheduler.Enqueue(runId);
+    public bool Cancel(string runId) => controls.Cancel(runId);
+    public bool Pause(string runId) => controls.Pause(runId);
+    public bool Continue(string runId) => controls.Continue(runId);
+    public bool Step(string runId, int count) => controls.Step(runId, count);
+    public void SlowMotion(string runId, int milliseconds) => controls.SlowMotion(runId, milliseconds);
+    public bool IsTrainingHere(string runId) => controls.IsTrainingHere(runId);
+}
 
+/// <summary>The live controls of the runs training in this process: the embedded engine's, and what a team
+/// worker applies when a command for one of its runs arrives.</summary>
+public sealed class RunControls(RunExecutor executor, RunLifecycle lifecycle)
+{
     public bool Cancel(string runId) => executor.CancelRunning(runId);
 
     public bool Pause(string runId)

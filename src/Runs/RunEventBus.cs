@@ -7,7 +7,9 @@ namespace Vinula.Runs;
 
 /// <summary>
 /// The one in-process stream of run events. Runs publish (already coalesced); the SignalR relay and the pages
-/// subscribe. Each subscriber reads from its own queue on its own task, so publishing never runs subscriber
+/// subscribe. In a team, events another process published arrive through <see cref="Deliver"/>: the pages see
+/// them like local ones, while the relays (SignalR, Redis) pass on only this process's own, so every event leaves
+/// its process once. Each subscriber reads from its own queue on its own task, so publishing never runs subscriber
 /// code on the training thread: Blazor's <c>InvokeAsync</c> would otherwise render inline on the caller's
 /// thread, inside the run's grad mode and dispose scope, and a slow page would slow training.
 /// </summary>
@@ -19,9 +21,15 @@ public sealed class RunEventBus(ILogger<RunEventBus> logger)
     /// <summary>Every run's events reach <paramref name="handler"/> in publishing order, one at a time, never on
     /// the publisher's thread. <paramref name="filter"/> (run on the publisher's thread, so keep it trivial) keeps
     /// the events the subscriber wants out of its queue altogether.</summary>
-    public IDisposable Subscribe(Func<RunEvent, Task> handler, Func<RunEvent, bool>? filter = null)
+    public IDisposable Subscribe(Func<RunEvent, Task> handler, Func<RunEvent, bool>? filter = null) =>
+        Add(new Subscription(this, handler, filter, localOnly: false));
+
+    /// <summary>Only the events published in this process, not those <see cref="Deliver"/>ed from others: for the
+    /// relays that send them out of it.</summary>
+    public IDisposable SubscribeLocal(Func<RunEvent, Task> handler) => Add(new Subscription(this, handler, null, localOnly: true));
+
+    private Subscription Add(Subscription subscription)
     {
-        var subscription = new Subscription(this, handler, filter);
         ImmutableInterlocked.Update(ref _subscriptions, s => s.Add(subscription));
         return subscription;
     }
@@ -36,10 +44,15 @@ public sealed class RunEventBus(ILogger<RunEventBus> logger)
     public IDisposable SubscribeRun(string runId, Func<RunEvent, Task> handler) =>
         Subscribe(handler, e => string.Equals(e.RunId, runId, StringComparison.Ordinal));
 
-    public void Publish(RunEvent e)
+    public void Publish(RunEvent e) => Dispatch(e, remote: false);
+
+    /// <summary>An event another process of the team published (a worker's run, another dashboard's change).</summary>
+    public void Deliver(RunEvent e) => Dispatch(e, remote: true);
+
+    private void Dispatch(RunEvent e, bool remote)
     {
         foreach (var subscription in _subscriptions)
-            if (subscription.Filter is null || subscription.Filter(e))
+            if ((!remote || !subscription.LocalOnly) && (subscription.Filter is null || subscription.Filter(e)))
                 subscription.Queue.Writer.TryWrite(e);
     }
 
@@ -47,10 +60,11 @@ public sealed class RunEventBus(ILogger<RunEventBus> logger)
     {
         private readonly RunEventBus _bus;
 
-        public Subscription(RunEventBus bus, Func<RunEvent, Task> handler, Func<RunEvent, bool>? filter)
+        public Subscription(RunEventBus bus, Func<RunEvent, Task> handler, Func<RunEvent, bool>? filter, bool localOnly)
         {
             _bus = bus;
             Filter = filter;
+            LocalOnly = localOnly;
             _ = Task.Run(async () =>
             {
                 await foreach (var e in Queue.Reader.ReadAllAsync())
@@ -62,6 +76,8 @@ public sealed class RunEventBus(ILogger<RunEventBus> logger)
         }
 
         public Func<RunEvent, bool>? Filter { get; }
+
+        public bool LocalOnly { get; }
 
         public Channel<RunEvent> Queue { get; } = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
 

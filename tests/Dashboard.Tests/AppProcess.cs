@@ -6,7 +6,8 @@ using Vinula.Engine.Hosting;
 
 namespace Vinula.Dashboard.Tests;
 
-/// <summary>The dashboard as a real child process on a loopback port: for crashes (kill -9) and start-up failures.</summary>
+/// <summary>The dashboard (or a team's worker) as a real child process on a loopback port: for crashes (kill -9),
+/// start-up failures and a team of processes.</summary>
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -35,7 +36,15 @@ public sealed class AppProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts <c>Vinula.Dashboard.dll</c> (copied next to the tests) on a free port with the given database.</summary>
-    public static AppProcess Start(string databasePath)
+    public static AppProcess Start(string databasePath) =>
+        Start("Vinula.Dashboard.dll", new Dictionary<string, string> { ["Storage__DatabasePath"] = databasePath });
+
+    /// <summary>Starts <c>Vinula.Worker.dll</c>, a team's worker, with the given settings (environment variables).</summary>
+    public static AppProcess StartWorker(IReadOnlyDictionary<string, string> settings) => Start("Vinula.Worker.dll", settings);
+
+    /// <summary>Starts an app (copied next to the tests) with the given settings as environment variables, which
+    /// win over the test defaults here.</summary>
+    public static AppProcess Start(string app, IReadOnlyDictionary<string, string> settings)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -45,14 +54,15 @@ public sealed class AppProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Vinula.Dashboard.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, app));
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
-        start.Environment["Storage__DatabasePath"] = databasePath;
         start.Environment["Data__Directory"] = Path.Combine(RepositoryRoot.Find(), "data", "datasets");
         start.Environment["Engine__Threads"] = "1";
         // A checkpoint every epoch: the crash test's epochs last milliseconds, and it kills the server after epoch 2.
         start.Environment["Engine__CheckpointSeconds"] = "0";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in settings) start.Environment[key] = value;
         return new AppProcess(Process.Start(start)!, port);
     }
 
@@ -71,6 +81,19 @@ public sealed class AppProcess : IAsyncDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException($"The app did not become healthy:\n{Output}");
+    }
+
+    /// <summary>Waits until the output has <paramref name="text"/> (a worker has no health endpoint: it says when it
+    /// serves its queues).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (HasExited) throw new InvalidOperationException($"The process exited ({ExitCode}):\n{Output}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"'{text}' never came:\n{Output}");
+            await Task.Delay(100);
+        }
     }
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)

@@ -35,6 +35,7 @@ public abstract class DashboardContext : BunitContext
             sp.GetRequiredService<RunLifecycle>(), sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
             sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunExecutor>.Instance));
         Services.AddSingleton<RunScheduler>();
+        Services.AddSingleton<RunControls>();
         Services.AddSingleton<IRunEngine, LocalRunEngine>();
         Services.AddSingleton<RunService>();
         Services.AddSingleton<Exports.RunExports>();

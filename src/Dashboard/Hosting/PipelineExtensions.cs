@@ -1,6 +1,6 @@
 using Scalar.AspNetCore;
 using Vinula.Dashboard.Components;
-using Vinula.Dashboard.Hubs;
+using Vinula.Runs.Live;
 using Vinula.Dashboard.Security;
 
 namespace Vinula.Dashboard.Hosting;

@@ -2,7 +2,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
-using Vinula.Dashboard.Hubs;
+using Vinula.Runs.Hosting;
+using Vinula.Runs.Team;
 using Vinula.Dashboard.Kinds;
 using Vinula.Dashboard.Runs;
 using Vinula.Runs.Storage;
@@ -17,54 +18,34 @@ namespace Vinula.Dashboard.Hosting;
 /// <summary>The app's wiring, one extension per layer, so Program.cs reads like a table of contents.</summary>
 public static class ServiceRegistration
 {
-    /// <summary>The training engine: options, datasets, experiment kinds, analysis of finished runs.</summary>
-    public static IHostApplicationBuilder AddVinulaEngine(this IHostApplicationBuilder builder)
+    /// <summary>The store the deployment names, and <c>/healthz</c> asking it.</summary>
+    public static IHostApplicationBuilder AddVinulaStorage(this IHostApplicationBuilder builder, DeploymentOptions deployment)
     {
-        builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.SectionName));
-        builder.Services.Configure<DataOptions>(builder.Configuration.GetSection(DataOptions.SectionName));
-        builder.Services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<DataOptions>>().Value;
-            var env = sp.GetRequiredService<IHostEnvironment>();
-            return new DatasetCatalog(new DataOptions
-            {
-                Directory = env.ResolvePath(options.Directory),
-                MnistPath = string.IsNullOrWhiteSpace(options.MnistPath) ? null : env.ResolvePath(options.MnistPath),
-            });
-        });
-        builder.Services.AddSingleton(_ => ExperimentCatalog.CreateDefault());
-        builder.Services.AddSingleton<AnalysisService>();
-        return builder;
-    }
-
-    /// <summary>The LiteDB store (one instance per file per process).</summary>
-    public static IHostApplicationBuilder AddVinulaStorage(this IHostApplicationBuilder builder)
-    {
-        builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.SectionName));
-        builder.Services.AddSingleton<IRunStore>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new LiteRunStore(sp.GetRequiredService<IHostEnvironment>().ResolvePath(options.DatabasePath));
-        });
+        builder.AddVinulaRunStore(deployment);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return builder;
     }
 
-    /// <summary>Runs: the queue, the event stream, the user-facing service and the SignalR relay.</summary>
-    public static IHostApplicationBuilder AddVinulaRuns(this IHostApplicationBuilder builder)
+    /// <summary>Runs: where they train (this process's queue embedded; the team's workers in a team), the event
+    /// stream, the user-facing service and the SignalR relay.</summary>
+    public static IHostApplicationBuilder AddVinulaRuns(this IHostApplicationBuilder builder, DeploymentOptions deployment)
     {
-        builder.Services.AddSingleton<RunEventBus>();
-        builder.Services.AddSingleton<RunLifecycle>();
-        builder.Services.AddSingleton<RunExecutor>();
-        builder.Services.AddSingleton<RunScheduler>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
-        builder.Services.AddSingleton<IRunEngine, LocalRunEngine>();
+        builder.AddVinulaRunCore(deployment);
+        if (deployment.IsTeam)
+        {
+            builder.AddVinulaTeam(deployment, dashboard: true, runEngine: deployment.RunEngine);
+            builder.Services.AddSingleton<IRunEngine, TeamRunEngine>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<RunScheduler>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
+            builder.Services.AddSingleton<IRunEngine, LocalRunEngine>();
+        }
         builder.Services.AddSingleton<RunService>();
         builder.Services.AddSingleton<Exports.RunExports>();
         builder.Services.AddSingleton<RunBulkActions>();
-        builder.Services.AddSingleton<AllRunsSubscribers>();
-        builder.Services.AddHostedService<HubRelay>();
-        builder.Services.AddSignalR().AddJsonProtocol(o => VinulaJson.Configure(o.PayloadSerializerOptions));
+        builder.AddVinulaLive(deployment);
         return builder;
     }
 

@@ -1,5 +1,7 @@
 using Vinula.Runs.Storage;
 using Vinula.Engine.Hosting;
+using Vinula.Runs.Hosting;
+using Vinula.Runs.Team;
 
 namespace Vinula.Dashboard.Hosting;
 
@@ -36,21 +38,23 @@ public static class VinulaHost
     {
         try
         {
-            // Open the database before the host starts, so a bad file is reported here and not as a host failure.
+            // Check the deployment and open the database before the host starts, so a missing key or a bad file is
+            // reported here and not as a host failure.
+            app.Services.CheckDeployment();
             app.Services.GetRequiredService<IRunStore>();
             app.Run();
             return 0;
         }
-        catch (Exception e) when (Unwrap(e) is StorageUnavailableException storage)
+        catch (Exception e) when (Unwrap(e) is StorageUnavailableException or DeploymentException)
         {
-            Console.Error.WriteLine($"Vinula could not start: {storage.Message}");
+            Console.Error.WriteLine($"Vinula could not start: {Unwrap(e).Message}");
             return 1;
         }
     }
 
     private static Exception Unwrap(Exception e) =>
         e is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0])
-        : e.InnerException is StorageUnavailableException inner ? inner
+        : e.InnerException is StorageUnavailableException or DeploymentException ? e.InnerException
         : e;
 
     /// <summary>A path from configuration: absolute as is, relative against the repository root.</summary>

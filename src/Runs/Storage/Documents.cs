@@ -73,7 +73,7 @@ public sealed class RunDocument
         run.Summary, run.Tags, run.Notes, run.Progress,
         run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error,
         [.. run.StatusHistory.Select(s => new StatusChange(s.Status, s.At, s.Reason))],
-        run.SlowMotionMs);
+        run.SlowMotionMs, run.Worker);
 }
 
 public sealed class StatusChangeDocument

@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace Vinula.Shared.Runs;
 
-/// <summary>A run as the API and the pages see it.</summary>
+/// <summary>A run as the API and the pages see it. <c>Worker</c> names the team worker that trains it, or last did
+/// (null in the embedded mode).</summary>
 public sealed record RunDto(
     string Id,
     string Name,
@@ -18,7 +19,8 @@ public sealed record RunDto(
     DateTime? FinishedAt,
     string? Error,
     IReadOnlyList<StatusChange> StatusHistory,
-    int SlowMotionMs = 0);
+    int SlowMotionMs = 0,
+    string? Worker = null);
 
 /// <summary>One entry of a run's status history.</summary>
 public sealed record StatusChange(RunStatus Status, DateTime At, string? Reason = null);

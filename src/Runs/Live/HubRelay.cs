@@ -1,18 +1,21 @@
 using Microsoft.AspNetCore.SignalR;
-using Vinula.Dashboard.Runs;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Vinula.Shared.Events;
 
-namespace Vinula.Dashboard.Hubs;
+namespace Vinula.Runs.Live;
 
 /// <summary>
-/// Relays the in-process run events to SignalR clients, from the bus's own queue for this subscriber: a slow or
-/// vanished browser delays only messages, never a training thread.
+/// Relays the run events this process published to SignalR clients, from the bus's own queue for this subscriber:
+/// a slow or vanished browser delays only messages, never a training thread. In a team every process relays its
+/// own events (a worker its runs', a dashboard its users' changes) and the Redis backplane carries them to the
+/// clients of every dashboard; events that came from another process are that process's to relay.
 /// </summary>
-public sealed class HubRelay(RunEventBus bus, IHubContext<RunsHub, IRunsClient> hub, AllRunsSubscribers allRuns, ILogger<HubRelay> logger) : BackgroundService
+public sealed class HubRelay(RunEventBus bus, IHubContext<RunsHub, IRunsClient> hub, ILogger<HubRelay> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = bus.Subscribe(async e =>
+        using var subscription = bus.SubscribeLocal(async e =>
         {
             try
             {
@@ -40,12 +43,11 @@ public sealed class HubRelay(RunEventBus bus, IHubContext<RunsHub, IRunsClient> 
             TextSamples t => run.TextSamples(t),
             SweepPoint p => run.SweepPoint(p),
             PointAdded p => run.PointAdded(p),
-            _ => Task.CompletedTask, // log lines stay in-process (the Run page); clients read them over HTTP
+            _ => Task.CompletedTask, // log lines stay with the pages; clients read them over HTTP
         };
     }
 
-    /// <summary>To the run's subscribers and every-run subscribers, once each (a client may be both).</summary>
+    /// <summary>To every-run subscribers and the run's other subscribers: once each (<see cref="RunsHub.StatusGroup"/>).</summary>
     private Task ToRunAndAll(string runId, Func<IRunsClient, Task> send) =>
-        Task.WhenAll(send(hub.Clients.Group(RunsHub.AllRunsGroup)),
-            send(hub.Clients.GroupExcept(RunsHub.RunGroup(runId), allRuns.Snapshot())));
+        Task.WhenAll(send(hub.Clients.Group(RunsHub.AllRunsGroup)), send(hub.Clients.Group(RunsHub.StatusGroup(runId))));
 }

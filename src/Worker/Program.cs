@@ -1,0 +1,15 @@
+using Vinula.Runs.Hosting;
+using Vinula.Worker;
+
+// A team's worker: the engine outside the dashboard (README, "A team server"). The same top-level appsettings.json
+// as the dashboard; Deployment:Mode must be Team.
+var builder = WorkerHost.CreateBuilder(args);
+var deployment = builder.AddVinulaDeployment();
+
+builder.AddVinulaEngine();
+builder.AddVinulaRunStore(deployment);
+builder.AddVinulaRunCore(deployment);
+builder.AddVinulaTeam(deployment, dashboard: false, runEngine: true);
+builder.AddVinulaLive(deployment);
+
+return WorkerHost.Run(builder.Build(), deployment);

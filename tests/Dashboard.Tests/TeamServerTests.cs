@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Vinula.Shared;
+using Vinula.Shared.Events;
+using Vinula.Shared.Runs;
+
+namespace Vinula.Dashboard.Tests;
+
+/// <summary>
+/// The team mode across real processes: PostgreSQL (runs and the job queue) and Redis (events, commands, the SignalR
+/// backplane), two dashboards and two workers, each a child process. A run queued through dashboard A trains on a
+/// worker; a SignalR client of dashboard B sees its live events; a cancel from B stops it; a worker killed mid-run
+/// leaves its run interrupted, and the run resumes on the other worker with no metric lost.
+/// </summary>
+public sealed class TeamServerTests
+{
+    // 16 steps an epoch (2,000 digits, batches of 128); 300 epochs: far longer than the test lets it train.
+    private const string LongDistill =
+        """{ "kind": "distill", "config": { "epochs": 300, "trainSize": 2000, "trainBaseline": false, "teacher": { "model": "mlp", "hidden": [64], "epochs": null } } }""";
+
+    [Fact]
+    public async Task ARunQueuedOnOneDashboardTrainsOnAWorkerStreamsToTheOtherIsCancelledThereAndOutlivesItsWorker()
+    {
+        using var schema = new PostgresTestSchema();
+        RedisTestServer.Require();
+        var team = new Dictionary<string, string>
+        {
+            ["Deployment__Mode"] = "Team",
+            ["Deployment__PostgreSql"] = schema.ConnectionString,
+            ["Deployment__JobSchema"] = new NpgsqlConnectionStringBuilder(schema.ConnectionString).SearchPath!,
+            ["Deployment__Redis"] = RedisTestServer.Configuration,
+            ["Deployment__RedisPrefix"] = $"vinula-test-{Guid.NewGuid():N}",
+            ["Deployment__WorkerTimeoutSeconds"] = "3",
+        };
+        await using var a = AppProcess.Start("Vinula.Dashboard.dll", team);
+        await using var b = AppProcess.Start("Vinula.Dashboard.dll", team);
+        await using var first = AppProcess.StartWorker(new Dictionary<string, string>(team) { ["Deployment__WorkerName"] = "w1" });
+        await using var second = AppProcess.StartWorker(new Dictionary<string, string>(team) { ["Deployment__WorkerName"] = "w2" });
+        var workers = new Dictionary<string, AppProcess> { ["w1"] = first, ["w2"] = second };
+        await Task.WhenAll(a.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90)), b.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90)),
+            first.WaitForOutputAsync("Worker w1 serves the queues cpu", TimeSpan.FromSeconds(90)),
+            second.WaitForOutputAsync("Worker w2 serves the queues cpu", TimeSpan.FromSeconds(90)));
+
+        // A browser's SignalR client on dashboard B.
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl($"http://127.0.0.1:{b.Port}/hubs/runs")
+            .AddJsonProtocol(o => VinulaJson.Configure(o.PayloadSerializerOptions))
+            .Build();
+        var statuses = new ConcurrentQueue<RunStatusChanged>();
+        var metrics = new ConcurrentQueue<MetricsAppended>();
+        hub.On<RunStatusChanged>(nameof(IRunsClient.RunStatusChanged), statuses.Enqueue);
+        hub.On<MetricsAppended>(nameof(IRunsClient.MetricsAppended), metrics.Enqueue);
+        await hub.StartAsync();
+
+        // Queued through A, trained on a worker, seen live through B; cancelled from B.
+        var cancelled = await CreateAsync(a, LongDistill);
+        await hub.InvokeAsync("Subscribe", cancelled.Id);
+        await Until(() => metrics.Any(m => m.RunId == cancelled.Id && m.Points.Count > 0), "B's client saw no metrics of the run", 90);
+        var training = await GetAsync(a, cancelled.Id);
+        Assert.Equal(RunStatus.Running, training.Status);
+        Assert.Contains(training.Worker, workers.Keys);
+        Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{cancelled.Id}/cancel", null)).StatusCode);
+        await Until(() => statuses.Any(s => s.RunId == cancelled.Id && s.Status == RunStatus.Cancelled), "B's client never heard the cancel", 30);
+        Assert.Equal(RunStatus.Cancelled, (await GetAsync(a, cancelled.Id)).Status);
+
+        // A worker killed mid-run: the run is interrupted, then resumes on the other worker from its checkpoint.
+        var run = await CreateAsync(a, LongDistill);
+        var running = await WaitForAsync(a, run.Id, r => r.Status == RunStatus.Running && r.Progress.Step > 40, 90);
+        var holder = running.Worker!;
+        var other = workers.Keys.Single(w => w != holder);
+        var before = await StepsAsync(a, run.Id);
+        workers[holder].Kill();
+
+        var interrupted = await WaitForAsync(b, run.Id, r => r.Status == RunStatus.Interrupted, 30);
+        Assert.Equal(RunStatus.Interrupted, interrupted.Status);
+        Assert.Contains($"worker {holder} stopped answering", interrupted.Error);
+        Assert.Contains("Resume continues from the last checkpoint", interrupted.Error);
+        var kept = await StepsAsync(b, run.Id);
+        foreach (var (series, steps) in before) // every point stored before the kill is still there
+            Assert.Equal(steps, kept[series].Take(steps.Length));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{run.Id}/resume", null)).StatusCode);
+        var epochsBefore = kept["teacher/test_accuracy"].Length;
+        var resumed = await WaitForAsync(a, run.Id, r => r.Status == RunStatus.Running && r.Progress.Step > 16 * (epochsBefore + 2), 90);
+        Assert.Equal(other, resumed.Worker);
+        await a.Http.PostAsync($"api/runs/{run.Id}/cancel", null);
+        await WaitForAsync(a, run.Id, r => r.Status.IsFinished(), 30);
+
+        var after = await StepsAsync(a, run.Id);
+        var epochs = after["teacher/test_accuracy"];
+        Assert.True(epochs.Length > epochsBefore);
+        Assert.Equal(Enumerable.Range(1, epochs.Length).Select(e => 16L * e), epochs); // one point an epoch: no gap, no duplicate
+        foreach (var (series, steps) in after)
+            Assert.True(steps.Zip(steps.Skip(1)).All(p => p.First < p.Second), $"{series} repeats or reorders a step");
+    }
+
+    private static async Task<RunDto> CreateAsync(AppProcess app, string body)
+    {
+        var response = await app.Http.PostAsync("api/runs", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
+    }
+
+    private static async Task<RunDto> GetAsync(AppProcess app, string id) =>
+        (await app.Http.GetFromJsonAsync<RunDto>($"api/runs/{id}", VinulaJson.Options))!;
+
+    private static async Task<RunDto> WaitForAsync(AppProcess app, string id, Func<RunDto, bool> done, int seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var run = await GetAsync(app, id);
+            if (done(run)) return run;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Run {id} stayed {run.Status} (step {run.Progress.Step}, worker {run.Worker}): {run.Error}");
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task Until(Func<bool> condition, string failure, int seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail(failure);
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<Dictionary<string, long[]>> StepsAsync(AppProcess app, string id)
+    {
+        var doc = JsonDocument.Parse(await app.Http.GetStringAsync($"api/runs/{id}/metrics"));
+        return doc.RootElement.GetProperty("series").EnumerateObject()
+            .ToDictionary(s => s.Name, s => s.Value.EnumerateArray().Select(p => p[0].GetInt64()).ToArray());
+    }
+}
