@@ -23,7 +23,7 @@ public sealed class PostgresTestSchema : IDisposable
     {
         if (Unreachable.Value is { } why)
         {
-            var message = $"The test PostgreSQL server ({Describe(Server)}) cannot be reached: {why} {HowToStart}";
+            var message = $"The test PostgreSQL server ({Describe(Server)}) cannot be reached: {why.TrimEnd('.')}. {HowToStart}";
             if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 }) Assert.Fail(message);
             Assert.Skip(message);
         }
