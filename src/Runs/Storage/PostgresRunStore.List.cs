@@ -26,7 +26,9 @@ public sealed partial class PostgresRunStore
         return (ReadRuns(page), total);
     }
 
-    /// <summary>Every tag in use, each once whatever its case (the first spelling met), in case-insensitive order.</summary>
+    /// <summary>Every tag in use, each once whatever its case (the first spelling met), in case-insensitive order. Read
+    /// from the documents' <c>tags</c> (<see cref="Vinula.Shared.VinulaJson"/> names properties in camel case): the
+    /// tag_keys column has lost the spelling.</summary>
     public IReadOnlyList<string> AllTags()
     {
         using var command = _source.CreateCommand("SELECT DISTINCT tag FROM runs, jsonb_array_elements_text(doc -> 'tags') AS tag");
