@@ -1,10 +1,12 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using LiteDB;
 using Vinula.Shared.Runs;
 
 namespace Vinula.Runs.Storage;
 
-/// <summary>A run as stored: mutable for LiteDB's mapper; pages and the API see <see cref="RunDto"/>.</summary>
+/// <summary>A run as stored: mutable for LiteDB's mapper; pages and the API see <see cref="RunDto"/>. PostgreSQL keeps
+/// it as JSON (<see cref="Vinula.Shared.VinulaJson.Options"/>), without the derived properties, which its columns hold.</summary>
 public sealed class RunDocument
 {
     [BsonId] public string Id { get; set; } = "";
@@ -21,6 +23,7 @@ public sealed class RunDocument
 
     /// <summary>The tags lower-cased, stored for the list's case-insensitive tag index (<c>$.TagKeys[*]</c>). Derived on
     /// every write; the setter only lets the mapper read it back.</summary>
+    [JsonIgnore]
     public List<string> TagKeys
     {
         get => [.. Tags.Select(t => t.ToLowerInvariant())];
@@ -37,6 +40,7 @@ public sealed class RunDocument
 
     /// <summary>Seconds from start to finish, stored so the list can sort by it through an index; null while the run
     /// has not finished. Derived on every write (the setter only lets the mapper read it back).</summary>
+    [JsonIgnore]
     public double? DurationSeconds
     {
         get => StartedAt is { } start && FinishedAt is { } end ? (end - start).TotalSeconds : null;
@@ -54,6 +58,7 @@ public sealed class RunDocument
     /// <summary>Set by a resume request: the next start continues from the checkpoints.</summary>
     public bool ResumeRequested { get; set; }
 
+    [JsonIgnore]
     public RunProgress Progress => new(ProgressFraction, ProgressStep, ProgressTotalSteps, EtaSeconds);
 
     /// <summary>History entries kept: stepping a paused run adds two per step, so the middle is dropped past this.</summary>

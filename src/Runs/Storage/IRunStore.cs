@@ -76,6 +76,10 @@ public interface IRunStore : IDisposable
     /// <summary>Stores an uploaded corpus under a generated id; the name is for display only.</summary>
     CorpusInfo SaveCorpus(string name, byte[] content);
 
+    /// <summary>Stores a corpus under the id it has (a copy between stores keeps the ids that run configs name),
+    /// replacing one of the same id; <see cref="CorpusInfo.Bytes"/> is not read.</summary>
+    void SaveCorpus(CorpusInfo corpus, byte[] content);
+
     IReadOnlyList<CorpusInfo> ListCorpora();
     byte[]? LoadCorpus(string id);
 

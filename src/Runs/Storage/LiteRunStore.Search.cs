@@ -2,8 +2,8 @@ using LiteDB;
 
 namespace Vinula.Runs.Storage;
 
-/// <summary>What the run list's free text is searched in, for one run: its name, id, kind, tags and notes,
-/// lower-cased, in a small document of its own; and its tags as written, for the tag filter's list.</summary>
+/// <summary>What the run list's free text is searched in, for one run (<see cref="RunSearchText"/>), in a small
+/// document of its own; and its tags as written, for the tag filter's list.</summary>
 public sealed class RunSearchDocument
 {
     [BsonId] public string Id { get; set; } = "";
@@ -21,17 +21,12 @@ public sealed partial class LiteRunStore : IRunStore
 {
     private ILiteCollection<RunSearchDocument> Searchable => _db.GetCollection<RunSearchDocument>("runsearch");
 
-    /// <summary>Separates the fields, so no search text matches across two of them.</summary>
-    private const char FieldSeparator = '\u001f';
-
-    internal static string SearchText(RunDocument run) =>
-        string.Join(FieldSeparator, [run.Name, run.Id, run.Kind, .. run.Tags, run.Notes ?? ""]).ToLowerInvariant();
-
     /// <summary>What the search document holds, to tell whether a write changed it (a tag's case is not in the text).</summary>
-    private static string SearchState(RunDocument run) => SearchText(run) + FieldSeparator + string.Join(FieldSeparator, run.Tags);
+    private static string SearchState(RunDocument run) =>
+        RunSearchText.Of(run) + RunSearchText.FieldSeparator + string.Join(RunSearchText.FieldSeparator, run.Tags);
 
     private void WriteSearchText(RunDocument run) =>
-        Searchable.Upsert(new RunSearchDocument { Id = run.Id, Text = SearchText(run), Tags = [.. run.Tags] });
+        Searchable.Upsert(new RunSearchDocument { Id = run.Id, Text = RunSearchText.Of(run), Tags = [.. run.Tags] });
 
     /// <summary>Every tag in use, each once whatever its case, read from the search documents (a few hundred bytes a
     /// run), not the runs: the Runs page asks again after every retag.</summary>

@@ -246,10 +246,13 @@ public sealed partial class LiteRunStore : IRunStore
     /// <summary>Stores an uploaded corpus under a generated id; the name is for display only.</summary>
     public CorpusInfo SaveCorpus(string name, byte[] content)
     {
-        var id = $"c{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
-        SaveFile($"{Corpora}/{id}", name, content, new BsonDocument { ["uploadedAt"] = DateTime.UtcNow });
-        return new CorpusInfo(id, name, content.Length);
+        var corpus = new CorpusInfo(CorpusIds.New(), name, content.Length);
+        SaveCorpus(corpus, content);
+        return corpus;
     }
+
+    public void SaveCorpus(CorpusInfo corpus, byte[] content) =>
+        SaveFile($"{Corpora}/{corpus.Id}", corpus.Name, content, new BsonDocument { ["uploadedAt"] = DateTime.UtcNow });
 
     public IReadOnlyList<CorpusInfo> ListCorpora() =>
         [.. _files.Find(f => f.Id.StartsWith(Corpora + "/")).Select(f => new CorpusInfo(f.Id[(Corpora.Length + 1)..], f.Filename, f.Length))];
@@ -296,10 +299,3 @@ public sealed partial class LiteRunStore : IRunStore
 
 /// <summary>The database file could not be opened; the message names the file and what to check.</summary>
 public sealed class StorageUnavailableException(string message, Exception inner) : Exception(message, inner);
-
-/// <summary>Makes a run id: short, URL-safe, sortable by creation time.</summary>
-public static class RunIds
-{
-    public static string New() =>
-        $"{DateTime.UtcNow:yyMMdd}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
-}
