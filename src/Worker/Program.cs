@@ -6,6 +6,10 @@ using Vinula.Worker;
 var builder = WorkerHost.CreateBuilder(args);
 var deployment = builder.AddVinulaDeployment();
 
+// `copy-litedb <file>`: copies an embedded LiteDB file into the team's PostgreSQL store, and exits.
+if (args is ["copy-litedb", var file, ..])
+    return WorkerHost.CopyLiteDb(builder, file, deployment);
+
 builder.AddVinulaEngine();
 builder.AddVinulaRunStore(deployment);
 builder.AddVinulaRunCore(deployment);

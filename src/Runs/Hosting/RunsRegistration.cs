@@ -129,7 +129,7 @@ public static class RunsRegistration
         builder.Services.AddHangfireServer(o =>
         {
             o.ServerName = WorkerName(deployment);
-            o.Queues = deployment.Queues;
+            o.Queues = deployment.ServedQueues;
             // One Hangfire worker thread per concurrent run: the threads live as long as the server, as the
             // training threads of the embedded queue do.
             o.WorkerCount = Math.Max(1, engine.MaxConcurrentRuns);

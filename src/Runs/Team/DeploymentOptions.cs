@@ -39,8 +39,13 @@ public sealed class DeploymentOptions
     public string JobSchema { get; set; } = "hangfire";
 
     /// <summary>The job queues this process's engine takes runs from: <c>cpu</c> (runs that ask for <c>cpu</c> or
-    /// <c>auto</c>) and <c>cuda</c> (runs that ask for <c>cuda</c>). A GPU worker takes both.</summary>
-    public string[] Queues { get; set; } = ["cpu"];
+    /// <c>auto</c>) and <c>cuda</c> (runs that ask for <c>cuda</c>). A GPU worker takes both.
+    /// Empty means <c>cpu</c>. (Not a default of <c>["cpu"]</c>: the configuration binder appends to an array's
+    /// defaults, so a configured <c>["cuda"]</c> would have become <c>cpu, cuda</c>.)</summary>
+    public string[] Queues { get; set; } = [];
+
+    /// <summary>The queues this process serves, each once.</summary>
+    public string[] ServedQueues => Queues.Length == 0 ? ["cpu"] : [.. Queues.Select(q => q.Trim().ToLowerInvariant()).Distinct()];
 
     /// <summary>This worker's name, stored on the runs it trains; empty = <c>host:pid</c>. Unique in the team.</summary>
     public string WorkerName { get; set; } = "";
@@ -61,7 +66,7 @@ public sealed class DeploymentOptions
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(PostgreSql)) problems.Add("Deployment:PostgreSql is empty: the team mode needs the PostgreSQL connection string.");
         if (string.IsNullOrWhiteSpace(Redis)) problems.Add("Deployment:Redis is empty: the team mode needs the Redis server (host:port).");
-        foreach (var queue in Queues)
+        foreach (var queue in ServedQueues)
             if (queue is not ("cpu" or "cuda")) problems.Add($"Deployment:Queues has '{queue}': the queues are 'cpu' and 'cuda'.");
         if (WorkerTimeoutSeconds < 3) problems.Add("Deployment:WorkerTimeoutSeconds must be at least 3 (workers beat every second).");
         return problems;

@@ -20,7 +20,7 @@ public sealed class WorkerPresence(TeamRedis redis, RunExecutor executor, IRunSt
         TorchSetup.Initialise(engine.Value);
         RecoverAfterRestart();
         Beat(); // before the job server starts: a run this worker starts is never taken for a dead worker's
-        logger.LogInformation("Worker {Worker} serves the queues {Queues}.", executor.WorkerName, string.Join(", ", deployment.Value.Queues));
+        logger.LogInformation("Worker {Worker} serves the queues {Queues}.", executor.WorkerName, string.Join(", ", deployment.Value.ServedQueues));
         return base.StartAsync(cancellationToken);
     }
 
