@@ -221,7 +221,7 @@ public static class LiveLatency
         }
     }
 
-    private static void Report(string what, double[] ms)
+    internal static void Report(string what, double[] ms)
     {
         if (ms.Length == 0)
         {

@@ -14,6 +14,7 @@ public static class BenchmarkMain
     // dotnet run -c Release --project tests/Benchmarks -- memory [runs] [trainSize]
     // dotnet run -c Release --project tests/Benchmarks -- live [runs] [pages] [trainSize]
     // dotnet run -c Release --project tests/Benchmarks -- e2e [distill|vae|gan|all] [rounds] [threads]
+    // dotnet run -c Release --project tests/Benchmarks -- team [rounds] [seconds] [runs]
     public static async Task Main(string[] args)
     {
         if (args is ["runs-page", ..])
@@ -51,6 +52,12 @@ public static class BenchmarkMain
         {
             await EndToEndCost.RunAsync(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2]) : 3,
                 args.Length > 3 ? int.Parse(args[3]) : 2);
+            return;
+        }
+        if (args is ["team", ..])
+        {
+            await TeamHop.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 2, args.Length > 2 ? int.Parse(args[2]) : 20,
+                args.Length > 3 ? int.Parse(args[3]) : 1_000);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkMain).Assembly).Run(args);

@@ -15,7 +15,8 @@ namespace Vinula.Dashboard.Tests;
 /// <summary>
 /// The team mode across real processes: PostgreSQL (runs and the job queue) and Redis (events, commands, the SignalR
 /// backplane), two dashboards and two workers, each a child process. A run queued through dashboard A trains on a
-/// worker; a SignalR client of dashboard B sees its live events; a cancel from B stops it; a worker killed mid-run
+/// worker; a SignalR client of dashboard B sees its live events; pause, step, go on and cancel from B reach the worker;
+/// a worker killed mid-run
 /// leaves its run interrupted, and the run resumes on the other worker with no metric lost.
 /// </summary>
 public sealed class TeamServerTests
@@ -25,7 +26,7 @@ public sealed class TeamServerTests
         """{ "kind": "distill", "config": { "epochs": 300, "trainSize": 2000, "trainBaseline": false, "teacher": { "model": "mlp", "hidden": [64], "epochs": null } } }""";
 
     [Fact]
-    public async Task ARunQueuedOnOneDashboardTrainsOnAWorkerStreamsToTheOtherIsCancelledThereAndOutlivesItsWorker()
+    public async Task ARunQueuedOnOneDashboardTrainsOnAWorkerStreamsToTheOtherIsControlledFromThereAndOutlivesItsWorker()
     {
         using var schema = new PostgresTestSchema();
         RedisTestServer.Require();
@@ -65,6 +66,18 @@ public sealed class TeamServerTests
         var training = await GetAsync(a, cancelled.Id);
         Assert.Equal(RunStatus.Running, training.Status);
         Assert.Contains(training.Worker, workers.Keys);
+        // Pause, step and go on, from B: the worker that holds the run obeys.
+        Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{cancelled.Id}/pause", null)).StatusCode);
+        var paused = await WaitForAsync(a, cancelled.Id, r => r.Status == RunStatus.Paused, 30);
+        await Task.Delay(500);
+        Assert.Equal(paused.Progress.Step, (await GetAsync(a, cancelled.Id)).Progress.Step); // a paused run takes no step
+        Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{cancelled.Id}/step?count=3", null)).StatusCode);
+        var stepped = await WaitForAsync(a, cancelled.Id, r => r.Status == RunStatus.Paused && r.Progress.Step != paused.Progress.Step, 30);
+        Assert.Equal(paused.Progress.Step + 3, stepped.Progress.Step);
+        Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{cancelled.Id}/resume", null)).StatusCode);
+        await WaitForAsync(a, cancelled.Id, r => r.Status == RunStatus.Running && r.Progress.Step > stepped.Progress.Step, 30);
+        Assert.Contains(statuses, s => s.RunId == cancelled.Id && s.Status == RunStatus.Paused); // B's client heard the pause
+
         Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{cancelled.Id}/cancel", null)).StatusCode);
         await Until(() => statuses.Any(s => s.RunId == cancelled.Id && s.Status == RunStatus.Cancelled), "B's client never heard the cancel", 30);
         Assert.Equal(RunStatus.Cancelled, (await GetAsync(a, cancelled.Id)).Status);
