@@ -20,10 +20,10 @@ public sealed class ConvDiscriminator : Module<Tensor, Tensor>
         _pixels = side * side;
         features = Sequential(
             ("conv0", Conv2d(1, 32, 4, stride: 2, padding: 1)),
-            ("act0", LeakyReLU(0.2)),
+            ("act0", new LeakyRelu(0.2)),
             ("drop0", new SeededDropout(dropout)),
             ("conv1", Conv2d(32, 64, 4, stride: 2, padding: 1)),
-            ("act1", LeakyReLU(0.2)),
+            ("act1", new LeakyRelu(0.2)),
             ("drop1", new SeededDropout(dropout)),
             ("flatten", Flatten()));
         output = Linear(64 * (side / 4) * (side / 4) + conditions, 1);

@@ -11,7 +11,7 @@ public sealed record DenseLayer(string Activation, Func<Module<Tensor, Tensor>> 
     public static DenseLayer Relu(double dropout = 0, string name = "relu") => new(name, () => ReLU(), dropout);
 
     /// <summary>Linear (→ BatchNorm) → LeakyReLU(0.2) (→ Dropout): the GAN networks (Radford et al. 2016, §3).</summary>
-    public static DenseLayer LeakyRelu(double dropout = 0, bool batchNorm = false) => new("act", () => LeakyReLU(0.2), dropout, batchNorm);
+    public static DenseLayer LeakyRelu(double dropout = 0, bool batchNorm = false) => new("act", () => new LeakyRelu(0.2), dropout, batchNorm);
 }
 
 /// <summary>

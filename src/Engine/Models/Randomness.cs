@@ -79,9 +79,20 @@ public sealed class SeededDropout(double p) : nn.Module<Tensor, Tensor>(nameof(S
     {
         // An alias, not the input itself: Sequential disposes what a layer returns once the next layer is done.
         if (!training || p == 0) return input.alias();
-        if (p >= 1) return input.mul(0);
+        if (p >= 1) return zeros_like(input);
         using var noise = empty_like(input).bernoulli_(1 - p, Random);
-        noise.div_(1 - p);
+        noise.div_(_keep);
+        GC.KeepAlive(_keep);
         return input.mul(noise);
+    }
+
+    /// <summary>1 − p, one Scalar the module holds: an implicit one made per call is left to the finalizer, which can
+    /// free it during the native call (see <see cref="LeakyRelu"/>).</summary>
+    private readonly Scalar _keep = (1 - p).ToScalar();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _keep.Dispose();
+        base.Dispose(disposing);
     }
 }
