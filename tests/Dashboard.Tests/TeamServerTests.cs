@@ -113,6 +113,28 @@ public sealed class TeamServerTests
             Assert.True(steps.Zip(steps.Skip(1)).All(p => p.First < p.Second), $"{series} repeats or reorders a step");
     }
 
+    [Theory]
+    [InlineData("Vinula.Dashboard.dll", "Vinula could not start")]
+    [InlineData("Vinula.Worker.dll", "Vinula worker could not start")]
+    public async Task ATeamProcessWithoutItsServicesStopsWithAMessageNamingTheKeys(string app, string prefix)
+    {
+        await using var process = AppProcess.Start(app, new Dictionary<string, string> { ["Deployment__Mode"] = "Team" });
+        Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(60)), "It kept running without PostgreSQL and Redis.");
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains($"{prefix}: Deployment:PostgreSql is empty", process.Output);
+        Assert.Contains("Deployment:Redis is empty", process.Output);
+        Assert.DoesNotContain("   at ", process.Output); // a message, not a stack trace
+    }
+
+    [Fact]
+    public async Task AWorkerRefusesToStartOutsideATeam()
+    {
+        await using var worker = AppProcess.StartWorker(new Dictionary<string, string>());
+        Assert.True(await worker.WaitForExitAsync(TimeSpan.FromSeconds(60)), "The worker kept running in the embedded mode.");
+        Assert.Equal(1, worker.ExitCode);
+        Assert.Contains("A worker serves a team: set Deployment:Mode to Team", worker.Output);
+    }
+
     private static async Task<RunDto> CreateAsync(AppProcess app, string body)
     {
         var response = await app.Http.PostAsync("api/runs", new StringContent(body, Encoding.UTF8, "application/json"));

@@ -67,10 +67,21 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
     }
 
     /// <summary>Every tag in use, for the filter.</summary>
-    public IReadOnlyList<string> AllTags() => _tags ??= store.AllTags();
+    public IReadOnlyList<string> AllTags()
+    {
+        if (_tags is { } known && Environment.TickCount64 - known.At < TagsKeptMs) return known.Tags;
+        var tags = store.AllTags();
+        _tags = new KnownTags(tags, Environment.TickCount64);
+        return tags;
+    }
 
-    /// <summary>Tags change only when runs are created, retagged or deleted here: the list is kept until then.</summary>
-    private volatile IReadOnlyList<string>? _tags;
+    /// <summary>The tag list is kept until a run is created, retagged or deleted through this service, or for
+    /// <see cref="TagsKeptMs"/> at most: in a team, another dashboard may have changed them.</summary>
+    private volatile KnownTags? _tags;
+
+    private const long TagsKeptMs = 5_000;
+
+    private sealed record KnownTags(IReadOnlyList<string> Tags, long At);
 
     public RunOutcome<RunDto> Update(string id, UpdateRunRequest request)
     {

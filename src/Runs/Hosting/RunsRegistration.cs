@@ -93,7 +93,9 @@ public static class RunsRegistration
     public static ISignalRServerBuilder AddVinulaLive(this IHostApplicationBuilder builder, DeploymentOptions deployment)
     {
         var signalR = builder.Services.AddSignalR().AddJsonProtocol(o => VinulaJson.Configure(o.PayloadSerializerOptions));
-        if (deployment.IsTeam)
+        // Not when the team lacks a key: mapping the hub builds the backplane before the host's start-up check
+        // (CheckDeployment) could name the key, and it would fail first with Redis's own words.
+        if (deployment.IsTeam && deployment.Problems().Count == 0)
             signalR.AddStackExchangeRedis(deployment.Redis, o =>
             {
                 o.Configuration.ChannelPrefix = RedisChannel.Literal(TeamRedis.SignalRPrefix(deployment));
