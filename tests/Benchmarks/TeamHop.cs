@@ -22,6 +22,7 @@ namespace Vinula.Benchmarks;
 /// </list>
 /// Event → client: a metric batch's arrival minus its last point's <c>Time</c> (stamped on the training thread when the
 /// step recorded it, so it includes the sink's batching, up to 250 ms, in both modes alike; one machine's clock).
+/// Start: from <c>POST /api/runs</c> to the run's status reading <c>running</c> (polled every 20 ms).
 /// Runs list: <c>GET /api/runs?take=50</c> on a store holding <c>runs</c> finished runs, after 10 warm-up calls.
 /// Rounds alternate the modes. Needs the PostgreSQL and Redis of the tests (<c>VINULA_TEST_POSTGRES</c>,
 /// <c>VINULA_TEST_REDIS</c>, README). <c>dotnet run -c Release --project tests/Benchmarks -- team [rounds] [seconds] [runs]</c>.
@@ -34,13 +35,15 @@ public static class TeamHop
     public static async Task RunAsync(int rounds, int seconds, int runs)
     {
         var events = new Dictionary<string, List<double>> { ["embedded"] = [], ["team"] = [] };
+        var starts = new Dictionary<string, List<double>> { ["embedded"] = [], ["team"] = [] };
         var lists = new Dictionary<string, List<double>> { ["embedded"] = [], ["team"] = [] };
         for (var round = 1; round <= rounds; round++)
         {
             foreach (var mode in new[] { "embedded", "team" })
             {
-                var (e, l) = mode == "embedded" ? await EmbeddedAsync(seconds, runs) : await TeamAsync(seconds, runs);
+                var (e, start, l) = mode == "embedded" ? await EmbeddedAsync(seconds, runs) : await TeamAsync(seconds, runs);
                 events[mode].AddRange(e);
+                starts[mode].Add(start);
                 lists[mode].AddRange(l);
                 Console.WriteLine($"round {round} {mode}: {e.Count} metric batches, list p50 {l.Order().ElementAt(l.Count / 2):0.0} ms");
             }
@@ -48,12 +51,13 @@ public static class TeamHop
         Console.WriteLine($"{"",-44} {"n",7} {"p50",8} {"p95",8} {"max",8}");
         foreach (var mode in events.Keys)
         {
+            LiveLatency.Report($"{mode}: POST /api/runs → running (ms)", [.. starts[mode]]);
             LiveLatency.Report($"{mode}: metric batch → SignalR client (ms)", [.. events[mode]]);
             LiveLatency.Report($"{mode}: GET /api/runs?take=50 of {runs:N0} (ms)", [.. lists[mode]]);
         }
     }
 
-    private static async Task<(List<double>, List<double>)> EmbeddedAsync(int seconds, int runs)
+    private static async Task<(List<double>, double, List<double>)> EmbeddedAsync(int seconds, int runs)
     {
         var database = Path.Combine(Path.GetTempPath(), $"vinula-hop-{Guid.NewGuid():N}.db");
         try
@@ -61,7 +65,8 @@ public static class TeamHop
             using (var store = new LiteRunStore(database)) Fill(store, runs);
             await using var app = AppProcess.Start(database);
             await app.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
-            return (await EventsAsync(app, app, seconds), await ListAsync(app));
+            var (events, start) = await EventsAsync(app, app, seconds);
+            return (events, start, await ListAsync(app));
         }
         finally
         {
@@ -70,7 +75,7 @@ public static class TeamHop
         }
     }
 
-    private static async Task<(List<double>, List<double>)> TeamAsync(int seconds, int runs)
+    private static async Task<(List<double>, double, List<double>)> TeamAsync(int seconds, int runs)
     {
         var server = Environment.GetEnvironmentVariable("VINULA_TEST_POSTGRES") is { Length: > 0 } configured
             ? configured : "Host=127.0.0.1;Port=5432;Username=vinula;Password=vinula;Database=vinula_test";
@@ -93,7 +98,8 @@ public static class TeamHop
             await using var worker = AppProcess.StartWorker(new Dictionary<string, string>(team) { ["Deployment__WorkerName"] = "bench" });
             await Task.WhenAll(a.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90)), b.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90)),
                 worker.WaitForOutputAsync("serves the queues", TimeSpan.FromSeconds(90)));
-            return (await EventsAsync(a, b, seconds), await ListAsync(b));
+            var (events, start) = await EventsAsync(a, b, seconds);
+            return (events, start, await ListAsync(b));
         }
         finally
         {
@@ -121,7 +127,7 @@ public static class TeamHop
 
     /// <summary>A run created on <paramref name="creator"/> for <paramref name="seconds"/>, watched by a SignalR client
     /// of <paramref name="watcher"/>.</summary>
-    private static async Task<List<double>> EventsAsync(AppProcess creator, AppProcess watcher, int seconds)
+    private static async Task<(List<double> Events, double StartMs)> EventsAsync(AppProcess creator, AppProcess watcher, int seconds)
     {
         var latencies = new ConcurrentQueue<double>();
         await using var hub = new HubConnectionBuilder().WithUrl($"http://127.0.0.1:{watcher.Port}/hubs/runs")
@@ -132,13 +138,17 @@ public static class TeamHop
             if (m.Points.Count > 0) latencies.Enqueue((arrived - m.Points.Max(p => p.Time)).TotalMilliseconds);
         });
         await hub.StartAsync();
+        var posted = Stopwatch.StartNew();
         var response = await creator.Http.PostAsync("api/runs", new StringContent(Distill, Encoding.UTF8, "application/json"));
         var run = (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
         await hub.InvokeAsync("Subscribe", run.Id);
+        while ((await creator.Http.GetFromJsonAsync<RunDto>($"api/runs/{run.Id}", VinulaJson.Options))!.Status == RunStatus.Queued)
+            await Task.Delay(20);
+        var start = posted.Elapsed.TotalMilliseconds;
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         await creator.Http.PostAsync($"api/runs/{run.Id}/cancel", null);
         await Task.Delay(1000);
-        return [.. latencies];
+        return ([.. latencies], start);
     }
 
     private static async Task<List<double>> ListAsync(AppProcess app)
