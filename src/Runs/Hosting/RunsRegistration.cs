@@ -1,5 +1,4 @@
 using Hangfire;
-using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -118,17 +117,7 @@ public static class RunsRegistration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(deployment.PostgreSql), new PostgreSqlStorageOptions
-            {
-                SchemaName = deployment.JobSchema,
-                // A queued run starts at once: an enqueue NOTIFYs the waiting workers (PostgreSQL LISTEN) instead of
-                // their polling every 15 s (the storage's default), so a free worker starts it within about a second
-                // (BENCHMARKS.md, "Team mode").
-                EnableLongPolling = true,
-                // A run's job may train for hours: its worker keeps renewing the claim, so no other worker fetches it
-                // while it lives. (A fetch after a dead worker finds the run interrupted and ends at once.)
-                UseSlidingInvisibilityTimeout = true,
-            }));
+            .UseVinulaJobStorage(deployment));
         builder.Services.AddHostedService(sp => new RedisEventChannel(sp.GetRequiredService<TeamRedis>(), sp.GetRequiredService<RunEventBus>(),
             receive: dashboard, sp.GetRequiredService<ILogger<RedisEventChannel>>()));
         builder.Services.AddHostedService<DeadWorkerReaper>();
