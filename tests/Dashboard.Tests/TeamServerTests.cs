@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -21,10 +18,6 @@ namespace Vinula.Dashboard.Tests;
 /// </summary>
 public sealed class TeamServerTests
 {
-    // 16 steps an epoch (2,000 digits, batches of 128); 300 epochs: far longer than the test lets it train.
-    private const string LongDistill =
-        """{ "kind": "distill", "config": { "epochs": 300, "trainSize": 2000, "trainBaseline": false, "teacher": { "model": "mlp", "hidden": [64], "epochs": null } } }""";
-
     [Fact]
     public async Task ARunQueuedOnOneDashboardTrainsOnAWorkerStreamsToTheOtherIsControlledFromThereAndOutlivesItsWorker()
     {
@@ -60,57 +53,51 @@ public sealed class TeamServerTests
         await hub.StartAsync();
 
         // Queued through A, trained on a worker, seen live through B; cancelled from B.
-        var cancelled = await CreateAsync(a, LongDistill);
+        var cancelled = await a.CreateAsync(ProcessRuns.LongDistill);
         await hub.InvokeAsync("Subscribe", cancelled.Id);
         await Until(() => metrics.Any(m => m.RunId == cancelled.Id && m.Points.Count > 0), "B's client saw no metrics of the run", 90);
-        var training = await GetAsync(a, cancelled.Id);
+        var training = await a.GetAsync(cancelled.Id);
         Assert.Equal(RunStatus.Running, training.Status);
         Assert.Contains(training.Worker, workers.Keys);
         // Pause, step and go on, from B: the worker that holds the run obeys.
         Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{cancelled.Id}/pause", null)).StatusCode);
-        var paused = await WaitForAsync(a, cancelled.Id, r => r.Status == RunStatus.Paused, 30);
+        var paused = await a.WaitForAsync(cancelled.Id, r => r.Status == RunStatus.Paused, 30);
         await Task.Delay(500);
-        Assert.Equal(paused.Progress.Step, (await GetAsync(a, cancelled.Id)).Progress.Step); // a paused run takes no step
+        Assert.Equal(paused.Progress.Step, (await a.GetAsync(cancelled.Id)).Progress.Step); // a paused run takes no step
         Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{cancelled.Id}/step?count=3", null)).StatusCode);
-        var stepped = await WaitForAsync(a, cancelled.Id, r => r.Status == RunStatus.Paused && r.Progress.Step != paused.Progress.Step, 30);
+        var stepped = await a.WaitForAsync(cancelled.Id, r => r.Status == RunStatus.Paused && r.Progress.Step != paused.Progress.Step, 30);
         Assert.Equal(paused.Progress.Step + 3, stepped.Progress.Step);
         Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{cancelled.Id}/resume", null)).StatusCode);
-        await WaitForAsync(a, cancelled.Id, r => r.Status == RunStatus.Running && r.Progress.Step > stepped.Progress.Step, 30);
+        await a.WaitForAsync(cancelled.Id, r => r.Status == RunStatus.Running && r.Progress.Step > stepped.Progress.Step, 30);
         Assert.Contains(statuses, s => s.RunId == cancelled.Id && s.Status == RunStatus.Paused); // B's client heard the pause
 
         Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{cancelled.Id}/cancel", null)).StatusCode);
         await Until(() => statuses.Any(s => s.RunId == cancelled.Id && s.Status == RunStatus.Cancelled), "B's client never heard the cancel", 30);
-        Assert.Equal(RunStatus.Cancelled, (await GetAsync(a, cancelled.Id)).Status);
+        Assert.Equal(RunStatus.Cancelled, (await a.GetAsync(cancelled.Id)).Status);
 
         // A worker killed mid-run: the run is interrupted, then resumes on the other worker from its checkpoint.
-        var run = await CreateAsync(a, LongDistill);
-        var running = await WaitForAsync(a, run.Id, r => r.Status == RunStatus.Running && r.Progress.Step > 40, 90);
+        var run = await a.CreateAsync(ProcessRuns.LongDistill);
+        var running = await a.WaitForAsync(run.Id, r => r.Status == RunStatus.Running && r.Progress.Step > 40, 90);
         var holder = running.Worker!;
         var other = workers.Keys.Single(w => w != holder);
-        var before = await StepsAsync(a, run.Id);
+        var before = await a.StepsAsync(run.Id);
         workers[holder].Kill();
 
-        var interrupted = await WaitForAsync(b, run.Id, r => r.Status == RunStatus.Interrupted, 30);
+        var interrupted = await b.WaitForAsync(run.Id, r => r.Status == RunStatus.Interrupted, 30);
         Assert.Equal(RunStatus.Interrupted, interrupted.Status);
         Assert.Contains($"worker {holder} stopped answering", interrupted.Error);
         Assert.Contains("Resume continues from the last checkpoint", interrupted.Error);
-        var kept = await StepsAsync(b, run.Id);
-        foreach (var (series, steps) in before) // every point stored before the kill is still there
-            Assert.Equal(steps, kept[series].Take(steps.Length));
+        var kept = await b.StepsAsync(run.Id);
+        ProcessRuns.AssertKept(before, kept);
 
         Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{run.Id}/resume", null)).StatusCode);
         var epochsBefore = kept["teacher/test_accuracy"].Length;
-        var resumed = await WaitForAsync(a, run.Id, r => r.Status == RunStatus.Running && r.Progress.Step > 16 * (epochsBefore + 2), 90);
+        var resumed = await a.WaitForAsync(run.Id, r => r.Status == RunStatus.Running && r.Progress.Step > ProcessRuns.StepsPerEpoch * (epochsBefore + 2), 90);
         Assert.Equal(other, resumed.Worker);
         await a.Http.PostAsync($"api/runs/{run.Id}/cancel", null);
-        await WaitForAsync(a, run.Id, r => r.Status.IsFinished(), 30);
+        await a.WaitForAsync(run.Id, r => r.Status.IsFinished(), 30);
 
-        var after = await StepsAsync(a, run.Id);
-        var epochs = after["teacher/test_accuracy"];
-        Assert.True(epochs.Length > epochsBefore);
-        Assert.Equal(Enumerable.Range(1, epochs.Length).Select(e => 16L * e), epochs); // one point an epoch: no gap, no duplicate
-        foreach (var (series, steps) in after)
-            Assert.True(steps.Zip(steps.Skip(1)).All(p => p.First < p.Second), $"{series} repeats or reorders a step");
+        ProcessRuns.AssertEveryEpochOnce(await a.StepsAsync(run.Id), epochsBefore);
     }
 
     [Theory]
@@ -119,42 +106,14 @@ public sealed class TeamServerTests
     public async Task ATeamProcessWithoutItsServicesStopsWithAMessageNamingTheKeys(string app, string prefix)
     {
         await using var process = AppProcess.Start(app, new Dictionary<string, string> { ["Deployment__Mode"] = "Team" });
-        Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(60)), "It kept running without PostgreSQL and Redis.");
-        Assert.Equal(1, process.ExitCode);
-        Assert.Contains($"{prefix}: Deployment:PostgreSql is empty", process.Output);
-        Assert.Contains("Deployment:Redis is empty", process.Output);
-        Assert.DoesNotContain("   at ", process.Output); // a message, not a stack trace
+        await process.AssertStopsWithMessageAsync($"{prefix}: Deployment:PostgreSql is empty", "Deployment:Redis is empty");
     }
 
     [Fact]
     public async Task AWorkerRefusesToStartOutsideATeam()
     {
         await using var worker = AppProcess.StartWorker(new Dictionary<string, string>());
-        Assert.True(await worker.WaitForExitAsync(TimeSpan.FromSeconds(60)), "The worker kept running in the embedded mode.");
-        Assert.Equal(1, worker.ExitCode);
-        Assert.Contains("A worker serves a team: set Deployment:Mode to Team", worker.Output);
-    }
-
-    private static async Task<RunDto> CreateAsync(AppProcess app, string body)
-    {
-        var response = await app.Http.PostAsync("api/runs", new StringContent(body, Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
-    }
-
-    private static async Task<RunDto> GetAsync(AppProcess app, string id) =>
-        (await app.Http.GetFromJsonAsync<RunDto>($"api/runs/{id}", VinulaJson.Options))!;
-
-    private static async Task<RunDto> WaitForAsync(AppProcess app, string id, Func<RunDto, bool> done, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var run = await GetAsync(app, id);
-            if (done(run)) return run;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Run {id} stayed {run.Status} (step {run.Progress.Step}, worker {run.Worker}): {run.Error}");
-            await Task.Delay(200);
-        }
+        await worker.AssertStopsWithMessageAsync("A worker serves a team: set Deployment:Mode to Team");
     }
 
     private static async Task Until(Func<bool> condition, string failure, int seconds)
@@ -165,12 +124,5 @@ public sealed class TeamServerTests
             if (DateTime.UtcNow > deadline) Assert.Fail(failure);
             await Task.Delay(100);
         }
-    }
-
-    private static async Task<Dictionary<string, long[]>> StepsAsync(AppProcess app, string id)
-    {
-        var doc = JsonDocument.Parse(await app.Http.GetStringAsync($"api/runs/{id}/metrics"));
-        return doc.RootElement.GetProperty("series").EnumerateObject()
-            .ToDictionary(s => s.Name, s => s.Value.EnumerateArray().Select(p => p[0].GetInt64()).ToArray());
     }
 }
