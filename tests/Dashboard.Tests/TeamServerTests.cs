@@ -10,7 +10,7 @@ using Vinula.Shared.Runs;
 namespace Vinula.Dashboard.Tests;
 
 /// <summary>
-/// The team mode across real processes: PostgreSQL (runs and the job queue) and Redis (events, commands, the SignalR
+/// The team mode across real processes (a run asking for cuda waits for a GPU worker): PostgreSQL (runs and the job queue) and Redis (events, commands, the SignalR
 /// backplane), two dashboards and two workers, each a child process. A run queued through dashboard A trains on a
 /// worker; a SignalR client of dashboard B sees its live events; pause, step, go on and cancel from B reach the worker;
 /// a worker killed mid-run
@@ -51,6 +51,13 @@ public sealed class TeamServerTests
         hub.On<RunStatusChanged>(nameof(IRunsClient.RunStatusChanged), statuses.Enqueue);
         hub.On<MetricsAppended>(nameof(IRunsClient.MetricsAppended), metrics.Enqueue);
         await hub.StartAsync();
+
+        // A run that asks for cuda waits for a GPU worker: these two serve the cpu queue only.
+        var gpu = await a.CreateAsync("""{ "kind": "vae", "config": { "device": "cuda" } }""");
+        await Task.Delay(3000);
+        Assert.Equal(RunStatus.Queued, (await b.GetAsync(gpu.Id)).Status);
+        Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"api/runs/{gpu.Id}/cancel", null)).StatusCode);
+        Assert.Equal(RunStatus.Cancelled, (await a.GetAsync(gpu.Id)).Status);
 
         // Queued through A, trained on a worker, seen live through B; cancelled from B.
         var cancelled = await a.CreateAsync(ProcessRuns.LongDistill);

@@ -96,7 +96,7 @@ internal static class CommonRules
         errors.Positive("learningRate", config.LearningRate, 10);
         if (config.TrainSize is { } size)
             errors.Range("trainSize", size, 10, 10_000_000);
-        if (config.Device == DeviceChoice.Cuda && !Hosting.TorchSetup.CudaAvailable)
+        if (config.Device == DeviceChoice.Cuda && !Hosting.TorchSetup.CudaElsewhere && !Hosting.TorchSetup.CudaAvailable)
             errors.Add("device", "CUDA is not available: this build uses the CPU libtorch or no GPU is present. Choose 'cpu' or 'auto'.");
     }
 }

@@ -40,6 +40,10 @@ public static class TorchSetup
         }
     }
 
+    /// <summary>Runs asking for <c>cuda</c> train in another process: a team's dashboard queues them for its GPU workers,
+    /// so the validator does not ask for a GPU here. Set once at start-up by the host.</summary>
+    public static bool CudaElsewhere { get; set; }
+
     /// <summary>Maps a config's device choice to a torch device; <c>cuda</c> without CUDA is an error the
     /// validator reports before the run starts.</summary>
     public static torch.Device Resolve(DeviceChoice choice, DeviceChoice fallback = DeviceChoice.Auto)

@@ -112,6 +112,8 @@ public static class RunsRegistration
     public static IHostApplicationBuilder AddVinulaTeam(this IHostApplicationBuilder builder, DeploymentOptions deployment,
         bool dashboard, bool runEngine)
     {
+        // A run asking for cuda waits on the cuda queue for a GPU worker, whether or not this process has a GPU.
+        if (dashboard) TorchSetup.CudaElsewhere = true;
         builder.Services.AddSingleton<TeamRedis>();
         builder.Services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
