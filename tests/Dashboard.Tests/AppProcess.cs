@@ -39,12 +39,14 @@ public sealed class AppProcess : IAsyncDisposable
     public static AppProcess Start(string databasePath) =>
         Start("Vinula.Dashboard.dll", new Dictionary<string, string> { ["Storage__DatabasePath"] = databasePath });
 
-    /// <summary>Starts <c>Vinula.Worker.dll</c>, a team's worker, with the given settings (environment variables).</summary>
-    public static AppProcess StartWorker(IReadOnlyDictionary<string, string> settings) => Start("Vinula.Worker.dll", settings);
+    /// <summary>Starts <c>Vinula.Worker.dll</c>, a team's worker (or one of its commands), with the given settings
+    /// (environment variables).</summary>
+    public static AppProcess StartWorker(IReadOnlyDictionary<string, string> settings, params string[] arguments) =>
+        Start("Vinula.Worker.dll", settings, arguments);
 
     /// <summary>Starts an app (copied next to the tests) with the given settings as environment variables, which
     /// win over the test defaults here.</summary>
-    public static AppProcess Start(string app, IReadOnlyDictionary<string, string> settings)
+    public static AppProcess Start(string app, IReadOnlyDictionary<string, string> settings, params string[] arguments)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -55,6 +57,7 @@ public sealed class AppProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, app));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
         start.Environment["Data__Directory"] = Path.Combine(RepositoryRoot.Find(), "data", "datasets");
         start.Environment["Engine__Threads"] = "1";

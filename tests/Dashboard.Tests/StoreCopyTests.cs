@@ -71,6 +71,37 @@ public sealed class StoreCopyTests : IDisposable
     private static string Describe(RunDocument run) =>
         System.Text.Json.JsonSerializer.Serialize(RunDocument.ToDto(run), Vinula.Shared.VinulaJson.Options);
 
+    [Fact]
+    public async Task TheWorkersCopyCommandCopiesALiteDbFileIntoTheTeamsDatabase()
+    {
+        using (var from = new LiteRunStore(_path))
+        {
+            var run = new RunDocument { Id = "cli", Name = "from the command", Kind = "vae", CreatedAt = Start };
+            run.SetStatus(RunStatus.Completed, Start);
+            from.Insert(run);
+            from.AppendMetrics("cli", [Point("elbo", 1, -180)]);
+        }
+        _schema = new PostgresTestSchema();
+
+        await using var copy = AppProcess.StartWorker(new Dictionary<string, string> { ["Deployment__PostgreSql"] = _schema.ConnectionString },
+            "copy-litedb", _path);
+
+        Assert.True(await copy.WaitForExitAsync(TimeSpan.FromSeconds(60)), copy.Output);
+        Assert.Equal(0, copy.ExitCode);
+        Assert.Contains("Copied 1 runs (0 there already), 1 metric points", copy.Output);
+        using var to = new PostgresRunStore(_schema.ConnectionString);
+        Assert.Equal("from the command", to.Get("cli")?.Name);
+        Assert.Equal(-180, to.Metrics("cli")["elbo"].Single().Value);
+    }
+
+    [Fact]
+    public async Task TheCopyCommandNamesAMissingFile()
+    {
+        await using var copy = AppProcess.StartWorker(new Dictionary<string, string> { ["Deployment__PostgreSql"] = "Host=127.0.0.1" },
+            "copy-litedb", _path);
+        await copy.AssertStopsWithMessageAsync($"Vinula could not copy: There is no LiteDB file '{_path}' to copy.");
+    }
+
     public void Dispose()
     {
         _schema?.Dispose();
