@@ -248,7 +248,7 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
     }
 
     [Fact]
-    public async Task PatchRenamesAndRetagsAndRefusesEmptyNames()
+    public async Task PatchRenamesAndRetagsAndRefusesEmptyNamesAndNulCharacters()
     {
         var created = (await (await PostJson("/api/runs", $$"""{ "kind": "distill", "config": {{TinyRuns.DistillConfig}} }""")).Content
             .ReadFromJsonAsync<RunDto>(VinulaJson.Options))!;
@@ -260,6 +260,12 @@ public class ApiTests(VinulaFactory factory) : IClassFixture<VinulaFactory>
 
         var bad = await _client.PatchAsync($"/api/runs/{created.Id}", new StringContent("""{ "name": " " }""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        // U+0000, which a team's PostgreSQL cannot store, is refused at the field in either mode.
+        var nul = await _client.PatchAsync($"/api/runs/{created.Id}", new StringContent("""{ "notes": "a\u0000b", "tags": ["x\u0000"] }""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        var errors = (await Json(nul)).GetProperty("errors");
+        Assert.Contains("U+0000", errors.GetProperty("notes")[0].GetString());
+        Assert.Contains("U+0000", errors.GetProperty("tags[0]")[0].GetString());
         await WaitForAsync(created.Id, r => r.Status.IsFinished());
     }
 

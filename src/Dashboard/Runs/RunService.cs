@@ -90,6 +90,7 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
         CheckName(request.Name, errors);
         CheckTags(request.Tags, errors);
         if (request.Notes is { Length: > MaxNotesLength }) errors["notes"] = [$"notes may have at most {MaxNotesLength:N0} characters."];
+        else CheckText("notes", request.Notes, errors);
         if (request.SlowMotionMs is < 0 or > RunControl.MaxSlowMotionMs)
             errors["slowMotionMs"] = [$"slowMotionMs must be between 0 and {RunControl.MaxSlowMotionMs:N0} milliseconds."];
         if (errors.Count > 0) return RunOutcome<RunDto>.Invalid(errors);
@@ -193,6 +194,13 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
     private static void CheckName(string? name, Dictionary<string, string[]> errors)
     {
         if (name is { Length: > MaxNameLength }) errors["name"] = [$"name may have at most {MaxNameLength} characters."];
+        else CheckText("name", name, errors);
+    }
+
+    /// <summary>PostgreSQL (a team's store) cannot hold U+0000 in text: refused in both modes alike, naming the field.</summary>
+    private static void CheckText(string field, string? text, Dictionary<string, string[]> errors)
+    {
+        if (text is not null && text.Contains('\0')) errors[field] = [$"{field} must not contain the character U+0000."];
     }
 
     private static void CheckTags(IReadOnlyList<string>? tags, Dictionary<string, string[]> errors)
@@ -202,6 +210,7 @@ public sealed class RunService(IRunStore store, RunEventBus bus, RunLifecycle li
         for (var i = 0; i < tags.Count; i++)
             if (string.IsNullOrWhiteSpace(tags[i]) || tags[i].Trim().Length > MaxTagLength)
                 errors[$"tags[{i}]"] = [$"A tag must have 1 to {MaxTagLength} characters."];
+            else CheckText($"tags[{i}]", tags[i], errors);
     }
 
     private static List<string> NormaliseTags(IReadOnlyList<string>? tags) =>
