@@ -159,24 +159,36 @@ public sealed partial class LiteRunStore : IRunStore
         }
     }
 
-    /// <summary>Points of a run, by series, in step order. Read as raw documents, only the fields a point needs (not
-    /// mapped to <see cref="MetricDocument"/>, then grouped and sorted): a curve of a million points is read several
-    /// times faster, and the points come in insertion order, which is step order but for a resumed run's repeats.</summary>
+    /// <summary>Points of a run, by series, in step order, equal steps (a resumed run's repeats) in the order written.
+    /// Read as raw documents, only the fields a point needs (not mapped to <see cref="MetricDocument"/>, then grouped and
+    /// sorted): a curve of a million points is read several times faster. The run index gives the points mostly in the
+    /// order written, but not always: space freed by a resume's rewind is reused, and equal keys follow their place in
+    /// the file (the store contract caught a repeat coming first). A series out of (step, id) order is sorted; ids are
+    /// ObjectIds, increasing in the order written.</summary>
     public Dictionary<string, List<MetricPoint>> Metrics(string runId)
     {
         var result = new Dictionary<string, List<MetricPoint>>(StringComparer.Ordinal);
+        var ids = new Dictionary<string, List<ObjectId>>(StringComparer.Ordinal);
         var unordered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var doc in _rawMetrics.Find(Query.EQ(nameof(MetricDocument.RunId), runId)))
         {
             var series = doc[nameof(MetricDocument.Series)].AsString;
-            if (!result.TryGetValue(series, out var points)) result[series] = points = [];
+            if (!result.TryGetValue(series, out var points))
+            {
+                result[series] = points = [];
+                ids[series] = [];
+            }
             var point = new MetricPoint(series, doc[nameof(MetricDocument.Step)].AsInt64, doc[nameof(MetricDocument.Value)].AsDouble,
                 doc[nameof(MetricDocument.Time)].AsDateTime);
-            if (points.Count > 0 && point.Step < points[^1].Step) unordered.Add(series);
+            var id = doc["_id"].AsObjectId;
+            var written = ids[series];
+            if (points.Count > 0 && (point.Step < points[^1].Step || point.Step == points[^1].Step && id.CompareTo(written[^1]) < 0))
+                unordered.Add(series);
             points.Add(point);
+            written.Add(id);
         }
         foreach (var series in unordered)
-            result[series] = [.. result[series].OrderBy(p => p.Step)]; // stable: equal steps keep their order
+            result[series] = [.. result[series].Zip(ids[series]).OrderBy(p => p.First.Step).ThenBy(p => p.Second).Select(p => p.First)];
         return result;
     }
 
