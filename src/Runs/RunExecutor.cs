@@ -70,7 +70,7 @@ public sealed class RunExecutor(
         try
         {
             if (Start(runId) is not { } started) return false;
-            Execute(started.Run, started.Resume, stopping, cts.Token);
+            Execute(started.Run, started.Resume, stopping, cts);
             return true;
         }
         catch (Exception e)
@@ -122,10 +122,13 @@ public sealed class RunExecutor(
         : " It stopped before its first epoch ended, so there is no checkpoint: clone it to start again.";
 
     /// <summary>One run, start to end. Every exception ends in a stored status.</summary>
-    private void Execute(RunDocument started, bool resume, CancellationToken stopping, CancellationToken cancellation)
+    private void Execute(RunDocument started, bool resume, CancellationToken stopping, CancellationTokenSource cts)
     {
         var runId = started.Id;
-        var sink = new StoreRunSink(runId, store, bus, lifecycle);
+        var cancellation = cts.Token;
+        // A run whose stored status stops being live under it (a team's reaper took this worker for dead; the run
+        // may be resumed elsewhere) is stopped at its next step and leaves everything as the other process put it.
+        var sink = new StoreRunSink(runId, store, bus, lifecycle) { OnLost = cts.Cancel };
         var control = lifecycle.Attach(runId);
 
         RunStatus outcome;
@@ -164,6 +167,14 @@ public sealed class RunExecutor(
             outcome = RunStatus.Failed;
             error = e is DivergenceException or DatasetUnavailableException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             logger.LogWarning(e, "Run {RunId} failed.", runId);
+        }
+
+        if (sink.Lost)
+        {
+            lifecycle.Detach(runId);
+            logger.LogWarning("Run {RunId} stopped here: it is {Status} in the store, moved by another process.", runId,
+                store.Get(runId)?.Status.ToString().ToLowerInvariant() ?? "deleted");
+            return;
         }
 
         try

@@ -70,18 +70,22 @@ public sealed class RunLifecycle(IRunStore store, RunEventBus bus)
         return new Transition(moved, from);
     }
 
-    /// <summary>Progress of a live run: published every time, stored only when <paramref name="save"/>.</summary>
-    public void Progress(string runId, RunProgress progress, bool save)
+    /// <summary>Progress of a live run: published every time, stored only when <paramref name="save"/>. False when
+    /// the stored run is no longer live (or gone): another process moved it (a team's reaper took this worker for
+    /// dead), and whoever trains it here must stop without writing more.</summary>
+    public bool Progress(string runId, RunProgress progress, bool save)
     {
-        if (save)
-            store.Modify(runId, run =>
+        if (save && store.TryModify(runId, run =>
             {
+                if (!run.Status.IsLive()) return false;
                 run.ProgressFraction = progress.Fraction;
                 run.ProgressStep = progress.Step;
                 run.ProgressTotalSteps = progress.TotalSteps;
                 run.EtaSeconds = progress.EtaSeconds;
-            });
+                return true;
+            }) is null) return false;
         bus.Publish(new RunProgressChanged(runId, progress));
+        return true;
     }
 
     // ---- live controls of the runs training here ---------------------------------------------------

@@ -24,6 +24,12 @@ public sealed class StoreRunSink(string runId, IRunStore store, RunEventBus bus,
 
     public RunProgress? LastProgress => _progress;
 
+    /// <summary>The stored run stopped being live under this sink (<see cref="RunLifecycle.Progress"/>): nothing more is
+    /// written, and <see cref="OnLost"/> was called once (the executor cancels the run).</summary>
+    public bool Lost { get; private set; }
+
+    public Action? OnLost { get; init; }
+
     public void Publish(EngineEvent e)
     {
         switch (e)
@@ -35,6 +41,8 @@ public sealed class StoreRunSink(string runId, IRunStore store, RunEventBus bus,
                 break;
             case RunProgressChanged p:
                 Progress(p.Progress);
+                break;
+            case LogAppended when Lost:
                 break;
             case LogAppended l:
                 store.AppendLog(runId, l.Line);
@@ -61,17 +69,21 @@ public sealed class StoreRunSink(string runId, IRunStore store, RunEventBus bus,
         FlushMetrics(); // points first, so a page never sees progress ahead of its curves
         var save = forceSave || now - _lastProgressSave >= ProgressSaveInterval;
         if (save) _lastProgressSave = now;
-        lifecycle.Progress(runId, progress, save);
+        if (lifecycle.Progress(runId, progress, save) || Lost) return;
+        Lost = true;
+        OnLost?.Invoke();
     }
 
     public void Artifact(ArtifactInfo info, byte[] content)
     {
+        if (Lost) return;
         store.SaveArtifact(runId, info, content);
         bus.Publish(new ArtifactAdded(runId, info.Name, info.ContentType, info.Step, info.Group));
     }
 
     public void Checkpoint(string name, byte[] content)
     {
+        if (Lost) return; // never over the checkpoint a resume elsewhere may be training from
         FlushMetrics(); // a checkpoint never runs ahead of the metrics it covers
         store.SaveCheckpoint(runId, name, content);
     }
@@ -88,6 +100,7 @@ public sealed class StoreRunSink(string runId, IRunStore store, RunEventBus bus,
     private void FlushMetrics()
     {
         _lastMetricPush = Stopwatch.GetTimestamp();
+        if (Lost) _pending.Clear(); // the run is someone else's now: a resume elsewhere rewinds to its checkpoint
         if (_pending.Count == 0) return;
         var batch = _pending.ToArray();
         _pending.Clear();

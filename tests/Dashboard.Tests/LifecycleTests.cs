@@ -168,6 +168,29 @@ public class LifecycleTests(VinulaFactory factory) : IClassFixture<VinulaFactory
             if (File.Exists(file)) File.Delete(file);
     }
 
+    [Fact]
+    public async Task ARunMovedByAnotherProcessStopsHereAndLeavesWhatThatProcessStored()
+    {
+        // As a team's reaper does when it takes this worker for dead: the stored run is interrupted under the trainer.
+        var http = factory.CreateClient();
+        // Far longer than the test waits: it must stop because it was taken, not because it ended.
+        var run = await CreateAsync(http, """{ "epochs": 1000, "trainSize": 2000, "hidden": [64], "latentDim": 16 }""");
+        await WaitForAsync(run.Id, r => r.Status == RunStatus.Running && r.Progress.Step > 3);
+        var store = factory.Services.GetRequiredService<IRunStore>();
+        store.Modify(run.Id, r => r.SetStatus(RunStatus.Interrupted, DateTime.UtcNow, "taken by another process"));
+
+        var executor = factory.Services.GetRequiredService<RunExecutor>();
+        for (var i = 0; i < 200 && executor.IsRunning(run.Id); i++) await Task.Delay(25);
+        Assert.False(executor.IsRunning(run.Id), "the run kept training after it was taken");
+        var points = store.Metrics(run.Id).Sum(s => s.Value.Count);
+        await Task.Delay(500);
+
+        var stored = store.Get(run.Id)!;
+        Assert.Equal(RunStatus.Interrupted, stored.Status);
+        Assert.Equal("taken by another process", stored.StatusHistory[^1].Reason);
+        Assert.Equal(points, store.Metrics(run.Id).Sum(s => s.Value.Count)); // nothing written after it stopped
+    }
+
     private Task<RunDto> WaitForAsync(string id, Func<RunDto, bool> done) => RunWaiter.WaitForAsync(factory.Services, id, done);
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
