@@ -7,6 +7,7 @@ using Vinula.Engine.Experiments;
 using Vinula.Engine.Hosting;
 using Vinula.Engine.Training;
 using Vinula.Runs.Storage;
+using Vinula.Runs.Team;
 using Vinula.Shared;
 using Vinula.Shared.Events;
 using Vinula.Shared.Experiments;
@@ -28,6 +29,7 @@ public sealed class RunExecutor(
     ExperimentCatalog catalog,
     DatasetCatalog datasets,
     IOptions<EngineOptions> engineOptions,
+    IOptions<DeploymentOptions> deployment,
     ILogger<RunExecutor> logger)
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _active = new(StringComparer.Ordinal);
@@ -35,7 +37,7 @@ public sealed class RunExecutor(
 
     /// <summary>A team worker's name, stored on the runs it trains (<see cref="RunDocument.Worker"/>), so the team sees
     /// which worker holds a run and a dead worker's runs can be found. Null in the embedded mode (one process).</summary>
-    public string? WorkerName { get; init; }
+    public string? WorkerName { get; } = deployment.Value.Worker;
 
     /// <summary>Asks a run training here to stop before its next step. False if it is not training here.</summary>
     public bool CancelRunning(string runId)
@@ -116,11 +118,6 @@ public sealed class RunExecutor(
         logger.LogDebug("Run {RunId} ended; releasing its memory took {Milliseconds:0.0} ms.", runId, clock.Elapsed.TotalMilliseconds);
     }
 
-    /// <summary>Why a run that stopped early can or cannot be resumed.</summary>
-    public string ResumeHint(string runId) => store.HasCheckpoint(runId)
-        ? " Resume continues from the last checkpoint."
-        : " It stopped before its first epoch ended, so there is no checkpoint: clone it to start again.";
-
     /// <summary>One run, start to end. Every exception ends in a stored status.</summary>
     private void Execute(RunDocument started, bool resume, CancellationToken stopping, CancellationTokenSource cts)
     {
@@ -155,12 +152,12 @@ public sealed class RunExecutor(
         {
             outcome = RunStatus.Interrupted;
             var paused = store.Get(runId)?.Status == RunStatus.Paused;
-            error = $"Interrupted: {(WorkerName is null ? "the server" : $"worker {WorkerName}")} shut down{(paused ? " while the run was paused" : "")}." + ResumeHint(runId);
+            error = $"Interrupted: {(WorkerName is null ? "the server" : $"worker {WorkerName}")} shut down{(paused ? " while the run was paused" : "")}." + lifecycle.ResumeHint(runId);
         }
         catch (OperationCanceledException)
         {
             outcome = RunStatus.Cancelled;
-            error = "Cancelled by the user." + ResumeHint(runId);
+            error = "Cancelled by the user." + lifecycle.ResumeHint(runId);
         }
         catch (Exception e)
         {

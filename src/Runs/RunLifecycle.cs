@@ -88,6 +88,21 @@ public sealed class RunLifecycle(IRunStore store, RunEventBus bus)
         return true;
     }
 
+    /// <summary>The runs stored as running or paused.</summary>
+    public IEnumerable<RunDocument> Live() => store.WithStatus(RunStatus.Running).Concat(store.WithStatus(RunStatus.Paused));
+
+    /// <summary>A live run whose trainer is gone (its server stopped, its worker died or restarted): stored as
+    /// interrupted, saying <paramref name="cause"/> and whether resume can continue it. False when it moved on meanwhile.</summary>
+    public bool Interrupt(RunDocument run, string cause) =>
+        Move(run.Id, RunStatus.Interrupted,
+            $"Interrupted: {cause} while the run was {(run.Status == RunStatus.Paused ? "paused" : "training")}." + ResumeHint(run.Id),
+            onlyFrom: [RunStatus.Running, RunStatus.Paused]).Moved;
+
+    /// <summary>Why a run that stopped early can or cannot be resumed.</summary>
+    public string ResumeHint(string runId) => store.HasCheckpoint(runId)
+        ? " Resume continues from the last checkpoint."
+        : " It stopped before its first epoch ended, so there is no checkpoint: clone it to start again.";
+
     // ---- live controls of the runs training here ---------------------------------------------------
 
     /// <summary>The run starts training on this process: its controls, wired to record pause and go-on.</summary>

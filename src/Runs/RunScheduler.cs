@@ -58,9 +58,8 @@ public sealed class RunScheduler(IRunStore store, RunLifecycle lifecycle, RunExe
 
     private void RecoverAfterRestart()
     {
-        foreach (var run in store.WithStatus(RunStatus.Running).Concat(store.WithStatus(RunStatus.Paused)))
-            lifecycle.Move(run.Id, RunStatus.Interrupted,
-                $"Interrupted: the server stopped while the run was {(run.Status == RunStatus.Paused ? "paused" : "training")}." + executor.ResumeHint(run.Id));
+        foreach (var run in lifecycle.Live())
+            lifecycle.Interrupt(run, "the server stopped");
         foreach (var run in store.WithStatus(RunStatus.Queued).OrderBy(r => r.CreatedAt))
             Enqueue(run.Id);
     }

@@ -12,7 +12,7 @@ if (args is ["copy-litedb", var file, ..])
 
 builder.AddVinulaEngine();
 builder.AddVinulaRunStore(deployment);
-builder.AddVinulaRunCore(deployment);
+builder.AddVinulaRunCore();
 builder.AddVinulaTeam(deployment, dashboard: false, runEngine: true);
 builder.AddVinulaLive(deployment);
 

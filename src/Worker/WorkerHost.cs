@@ -40,9 +40,9 @@ public static class WorkerHost
                               $"{done.Corpora} corpora ({done.CorporaSkipped} there already).");
             return 0;
         }
-        catch (Exception e) when (e is DeploymentException or StorageUnavailableException)
+        catch (Exception e) when (RunsRegistration.StartupProblem(e) is { } problem)
         {
-            Console.Error.WriteLine($"Vinula could not copy: {e.Message}");
+            Console.Error.WriteLine($"Vinula could not copy: {problem.Message}");
             return 1;
         }
     }
@@ -61,10 +61,9 @@ public static class WorkerHost
             host.Run();
             return 0;
         }
-        catch (Exception e) when (e is DeploymentException or StorageUnavailableException
-                                  || e.InnerException is DeploymentException or StorageUnavailableException)
+        catch (Exception e) when (RunsRegistration.StartupProblem(e) is { } problem)
         {
-            Console.Error.WriteLine($"Vinula worker could not start: {(e is DeploymentException or StorageUnavailableException ? e : e.InnerException!).Message}");
+            Console.Error.WriteLine($"Vinula worker could not start: {problem.Message}");
             return 1;
         }
     }

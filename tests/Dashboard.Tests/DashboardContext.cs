@@ -31,9 +31,8 @@ public abstract class DashboardContext : BunitContext
         Services.AddSingleton(new DatasetCatalog(new DataOptions { Directory = datasets ?? Path.Combine(Path.GetTempPath(), $"no-data-{Guid.NewGuid():N}") }));
         Services.AddSingleton<IOptions<EngineOptions>>(Options.Create(new EngineOptions()));
         Services.AddSingleton<RunLifecycle>();
-        Services.AddSingleton(sp => new RunExecutor(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunEventBus>(),
-            sp.GetRequiredService<RunLifecycle>(), sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
-            sp.GetRequiredService<IOptions<EngineOptions>>(), NullLogger<RunExecutor>.Instance));
+        Services.AddSingleton<IOptions<Vinula.Runs.Team.DeploymentOptions>>(Options.Create(new Vinula.Runs.Team.DeploymentOptions()));
+        Services.AddSingleton<RunExecutor>();
         Services.AddSingleton<RunScheduler>();
         Services.AddSingleton<RunControls>();
         Services.AddSingleton<IRunEngine, LocalRunEngine>();

@@ -30,7 +30,7 @@ public static class ServiceRegistration
     /// stream, the user-facing service and the SignalR relay.</summary>
     public static IHostApplicationBuilder AddVinulaRuns(this IHostApplicationBuilder builder, DeploymentOptions deployment)
     {
-        builder.AddVinulaRunCore(deployment);
+        builder.AddVinulaRunCore();
         if (deployment.IsTeam)
         {
             builder.AddVinulaTeam(deployment, dashboard: true, runEngine: deployment.RunEngine);

@@ -1,7 +1,6 @@
 using Vinula.Runs.Storage;
 using Vinula.Engine.Hosting;
 using Vinula.Runs.Hosting;
-using Vinula.Runs.Team;
 
 namespace Vinula.Dashboard.Hosting;
 
@@ -45,17 +44,12 @@ public static class VinulaHost
             app.Run();
             return 0;
         }
-        catch (Exception e) when (Unwrap(e) is StorageUnavailableException or DeploymentException)
+        catch (Exception e) when (RunsRegistration.StartupProblem(e) is { } problem)
         {
-            Console.Error.WriteLine($"Vinula could not start: {Unwrap(e).Message}");
+            Console.Error.WriteLine($"Vinula could not start: {problem.Message}");
             return 1;
         }
     }
-
-    private static Exception Unwrap(Exception e) =>
-        e is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0])
-        : e.InnerException is StorageUnavailableException or DeploymentException ? e.InnerException
-        : e;
 
     /// <summary>A path from configuration: absolute as is, relative against the repository root.</summary>
     public static string ResolvePath(this IHostEnvironment environment, string path) =>

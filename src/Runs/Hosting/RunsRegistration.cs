@@ -52,6 +52,16 @@ public static class RunsRegistration
         return section.Get<DeploymentOptions>() ?? new DeploymentOptions();
     }
 
+    /// <summary>The configuration or store problem behind a start-up failure, however the host wrapped it, or null
+    /// for any other failure: the dashboard and the worker print its message alone and exit with code 1.</summary>
+    public static Exception? StartupProblem(Exception e) => e switch
+    {
+        StorageUnavailableException or DeploymentException => e,
+        AggregateException { InnerExceptions.Count: 1 } aggregate => StartupProblem(aggregate.InnerExceptions[0]),
+        { InnerException: { } inner } => StartupProblem(inner),
+        _ => null,
+    };
+
     /// <summary>Throws <see cref="DeploymentException"/> naming what the deployment lacks.</summary>
     public static void CheckDeployment(this IServiceProvider services)
     {
@@ -73,16 +83,11 @@ public static class RunsRegistration
 
     /// <summary>What every process that holds runs needs: the event bus, the lifecycle, the executor and the
     /// controls of the runs training here.</summary>
-    public static IHostApplicationBuilder AddVinulaRunCore(this IHostApplicationBuilder builder, DeploymentOptions deployment)
+    public static IHostApplicationBuilder AddVinulaRunCore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RunEventBus>();
         builder.Services.AddSingleton<RunLifecycle>();
-        builder.Services.AddSingleton(sp => new RunExecutor(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunEventBus>(),
-            sp.GetRequiredService<RunLifecycle>(), sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<DatasetCatalog>(),
-            sp.GetRequiredService<IOptions<EngineOptions>>(), sp.GetRequiredService<ILogger<RunExecutor>>())
-        {
-            WorkerName = deployment.IsTeam ? WorkerName(deployment) : null,
-        });
+        builder.Services.AddSingleton<RunExecutor>();
         builder.Services.AddSingleton<RunControls>();
         return builder;
     }
@@ -131,7 +136,7 @@ public static class RunsRegistration
         var engine = builder.Configuration.GetSection(EngineOptions.SectionName).Get<EngineOptions>() ?? new EngineOptions();
         builder.Services.AddHangfireServer(o =>
         {
-            o.ServerName = WorkerName(deployment);
+            o.ServerName = deployment.Worker;
             o.Queues = deployment.ServedQueues;
             // One Hangfire worker thread per concurrent run: the threads live as long as the server, as the
             // training threads of the embedded queue do.
@@ -139,8 +144,4 @@ public static class RunsRegistration
         });
         return builder;
     }
-
-    /// <summary>The configured name, or <c>host:pid</c> (unique on a machine and across restarts).</summary>
-    public static string WorkerName(DeploymentOptions deployment) =>
-        string.IsNullOrWhiteSpace(deployment.WorkerName) ? $"{Environment.MachineName}:{Environment.ProcessId}" : deployment.WorkerName.Trim();
 }

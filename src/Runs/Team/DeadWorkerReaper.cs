@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Vinula.Runs.Storage;
-using Vinula.Shared.Runs;
 
 namespace Vinula.Runs.Team;
 
@@ -11,7 +9,7 @@ namespace Vinula.Runs.Team;
 /// interrupted, resumable from their last checkpoint on any worker. Every process of a team runs one; the move is a
 /// compare-and-set on the stored run, so when several notice the same dead worker, one records it.
 /// </summary>
-public sealed class DeadWorkerReaper(IRunStore store, RunLifecycle lifecycle, RunExecutor executor, TeamRedis redis,
+public sealed class DeadWorkerReaper(RunLifecycle lifecycle, TeamRedis redis,
     IOptions<DeploymentOptions> deployment, ILogger<DeadWorkerReaper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,17 +27,12 @@ public sealed class DeadWorkerReaper(IRunStore store, RunLifecycle lifecycle, Ru
     public int Reap(double timeoutSeconds)
     {
         var reaped = 0;
-        var live = store.WithStatus(RunStatus.Running).Concat(store.WithStatus(RunStatus.Paused));
-        foreach (var worker in live.Where(r => r.Worker is not null).GroupBy(r => r.Worker!))
+        foreach (var worker in lifecycle.Live().Where(r => r.Worker is not null).GroupBy(r => r.Worker!))
         {
             if (redis.Database.KeyExists(redis.WorkerKey(worker.Key))) continue;
             foreach (var run in worker)
             {
-                var moved = lifecycle.Move(run.Id, RunStatus.Interrupted,
-                    $"Interrupted: worker {worker.Key} stopped answering (no heartbeat for {timeoutSeconds:0.#} s) while the run was " +
-                    $"{(run.Status == RunStatus.Paused ? "paused" : "training")}." + executor.ResumeHint(run.Id),
-                    onlyFrom: [RunStatus.Running, RunStatus.Paused]);
-                if (!moved.Moved) continue;
+                if (!lifecycle.Interrupt(run, $"worker {worker.Key} stopped answering (no heartbeat for {timeoutSeconds:0.#} s)")) continue;
                 reaped++;
                 logger.LogWarning("Run {RunId} was interrupted: its worker {Worker} stopped answering.", run.Id, worker.Key);
             }

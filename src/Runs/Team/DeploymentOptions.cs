@@ -50,6 +50,11 @@ public sealed class DeploymentOptions
     /// <summary>This worker's name, stored on the runs it trains; empty = <c>host:pid</c>. Unique in the team.</summary>
     public string WorkerName { get; set; } = "";
 
+    /// <summary>The name this process trains under in a team: the configured one, or <c>host:pid</c> (unique on a
+    /// machine and across restarts); null in the embedded mode.</summary>
+    public string? Worker => !IsTeam ? null
+        : string.IsNullOrWhiteSpace(WorkerName) ? $"{Environment.MachineName}:{Environment.ProcessId}" : WorkerName.Trim();
+
     /// <summary>A worker that has not been heard from for this long is taken for dead: its runs become
     /// <c>interrupted</c>, resumable on another worker from their last checkpoint.</summary>
     public double WorkerTimeoutSeconds { get; set; } = 10;

@@ -34,22 +34,15 @@ public sealed class RunCommandListener(TeamRedis redis, RunControls controls, IL
         {
             if (RunCommand.FromJson(message.Message.ToString()) is not { } command || !controls.IsTrainingHere(command.RunId)) return;
             logger.LogInformation("Run {RunId}: {Command} {Value}.", command.RunId, command.Kind, command.Value);
-            _ = command.Kind switch
+            switch (command.Kind)
             {
-                RunCommandKind.Cancel => controls.Cancel(command.RunId),
-                RunCommandKind.Pause => controls.Pause(command.RunId),
-                RunCommandKind.Continue => controls.Continue(command.RunId),
-                RunCommandKind.Step => controls.Step(command.RunId, Math.Max(1, command.Value)),
-                RunCommandKind.SlowMotion => SlowMotion(command),
-                _ => false,
-            };
+                case RunCommandKind.Cancel: controls.Cancel(command.RunId); break;
+                case RunCommandKind.Pause: controls.Pause(command.RunId); break;
+                case RunCommandKind.Continue: controls.Continue(command.RunId); break;
+                case RunCommandKind.Step: controls.Step(command.RunId, Math.Max(1, command.Value)); break;
+                case RunCommandKind.SlowMotion: controls.SlowMotion(command.RunId, command.Value); break;
+            }
         });
         await Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-    }
-
-    private bool SlowMotion(RunCommand command)
-    {
-        controls.SlowMotion(command.RunId, command.Value);
-        return true;
     }
 }

@@ -2,8 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vinula.Engine.Hosting;
-using Vinula.Runs.Storage;
-using Vinula.Shared.Runs;
 
 namespace Vinula.Runs.Team;
 
@@ -12,7 +10,7 @@ namespace Vinula.Runs.Team;
 /// renewed every second. When the key is gone, the worker is gone (killed, its machine off, cut off from the team),
 /// and <see cref="DeadWorkerReaper"/> interrupts its runs. Also readies libtorch (threads) before jobs are taken.
 /// </summary>
-public sealed class WorkerPresence(TeamRedis redis, RunExecutor executor, IRunStore store, RunLifecycle lifecycle,
+public sealed class WorkerPresence(TeamRedis redis, RunExecutor executor, RunLifecycle lifecycle,
     IOptions<DeploymentOptions> deployment, IOptions<EngineOptions> engine, ILogger<WorkerPresence> logger) : BackgroundService
 {
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -38,9 +36,8 @@ public sealed class WorkerPresence(TeamRedis redis, RunExecutor executor, IRunSt
     /// the runs stored as its own were held by its previous life, and are interrupted here.</summary>
     private void RecoverAfterRestart()
     {
-        foreach (var run in store.WithStatus(RunStatus.Running).Concat(store.WithStatus(RunStatus.Paused)).Where(r => r.Worker == executor.WorkerName))
-            lifecycle.Move(run.Id, RunStatus.Interrupted, $"Interrupted: worker {executor.WorkerName} restarted while the run was " +
-                $"{(run.Status == RunStatus.Paused ? "paused" : "training")}." + executor.ResumeHint(run.Id), onlyFrom: [RunStatus.Running, RunStatus.Paused]);
+        foreach (var run in lifecycle.Live().Where(r => r.Worker == executor.WorkerName))
+            lifecycle.Interrupt(run, $"worker {executor.WorkerName} restarted");
     }
 
     private void Beat() => redis.Database.StringSet(redis.WorkerKey(executor.WorkerName!), DateTime.UtcNow.ToString("O"),
